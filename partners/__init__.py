@@ -1,0 +1,1 @@
+"""Each partner's own work: COA, taalaanbieders, begeleiding and convenants (later issues)."""

@@ -1,0 +1,111 @@
+"""The composition root: builds the Litestar app from a Settings object."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import asyncpg
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+from piccolo.engine.postgres import PostgresEngine
+
+from portal.auth.guards import login_required, regio_matches
+from portal.auth.routes import AuthController
+from portal.auth.sessions import make_stores, session_config
+from portal.casefile.import_routes import DuoImportController
+from portal.casefile.routes import InburgeraarController, TaskController, TaskTemplateController
+from portal.core import database
+from portal.core.broker import broker_options
+from portal.core.settings import PROJECT_ROOT, Settings, load_settings
+from portal.web import auditlog, home, public
+from portal.web.errors import EXCEPTION_HANDLERS
+from portal.web.middleware import ActorMiddleware, security_headers
+from portal.web.templating import configure_engine
+from tenants.platform_routes import PlatformController
+from tenants.routes import OrganisationController, PeopleController, RegioSettingsController
+
+CSRF_COOKIE = "portal_csrf"
+log = logging.getLogger("portal.app")
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    """A fully configured app; tests pass their own settings."""
+    settings = settings or load_settings()
+    logging.getLogger("portal").setLevel(settings.log_level)
+    engine = database.engine_from_url(settings.database_url)
+    if settings.uses_sqlite:
+        database.prepare_sqlite(settings.database_url)
+    database.bind(engine)
+    broker_options(settings)
+
+    @asynccontextmanager
+    async def pool(app: Litestar) -> AsyncIterator[None]:
+        pooled = False
+        if isinstance(engine, PostgresEngine) and settings.database_pool_size > 0:
+            try:
+                await engine.start_connection_pool(min_size=1, max_size=settings.database_pool_size)
+                pooled = True
+            except (OSError, asyncpg.PostgresError) as exc:
+                # Start anyway: /health reports the database as down, and every query opens
+                # its own connection until the app restarts with a pool.
+                log.warning("PostgreSQL unreachable at start-up, running without a pool: %s", exc)
+        try:
+            yield
+        finally:
+            if pooled:
+                await engine.close_connection_pool()
+
+    sessions = session_config(settings)
+    app = Litestar(
+        route_handlers=[
+            *public.ROUTES,
+            AuthController,
+            *home.ROUTES,
+            DuoImportController,
+            InburgeraarController,
+            TaskController,
+            TaskTemplateController,
+            OrganisationController,
+            PeopleController,
+            RegioSettingsController,
+            PlatformController,
+            *auditlog.ROUTES,
+            create_static_files_router(
+                path="/static",
+                directories=[PROJECT_ROOT / "static"],
+                name="static",
+                opt={"public": True},
+                cache_control=None,
+            ),
+        ],
+        lifespan=[pool],
+        middleware=[sessions.middleware, ActorMiddleware(settings)],
+        guards=[login_required, regio_matches],
+        before_send=[security_headers(settings)],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name=CSRF_COOKIE,
+            cookie_secure=settings.base_url.startswith("https://"),
+            cookie_samesite="lax",
+            header_name="x-csrftoken",
+        ),
+        template_config=TemplateConfig(
+            directory=PROJECT_ROOT / "templates",
+            engine=JinjaTemplateEngine,
+            engine_callback=configure_engine,
+        ),
+        plugins=[HTMXPlugin()],
+        stores=make_stores(settings),
+        exception_handlers=EXCEPTION_HANDLERS,
+        state=State({"settings": settings}),
+        openapi_config=None,
+        debug=False,
+    )
+    return app

@@ -1,0 +1,473 @@
+"""The tasks that flow from a PIP: creating and updating them, "Mijn taken", and the progress
+thread. A partner works only on tasks assigned to its organisation and changes only their
+status and progress; the gemeente adds, reassigns and cancels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from piccolo.query.functions.aggregate import Count
+
+from portal.casefile import task_settings, timeline
+from portal.casefile.inburgeraars import parse_date, subject
+from portal.casefile.tables import Inburgeraar, PipTask, TaskUpdate
+from portal.casefile.task_templates import Party, plan
+from portal.core import audit
+from portal.core.database import write_transaction
+from portal.core.pagination import Page, PageRequest
+from portal.core.validation import Checker, clean_text
+from tenants.roles import Role
+from tenants.scope import Scope
+from tenants.scoped import NotFound, TenantData
+from tenants.tables import Organisation
+
+
+class TaskStatus(StrEnum):
+    OPEN = "open"
+    IN_BEHANDELING = "in_behandeling"
+    AFGEROND = "afgerond"
+    GEBLOKKEERD = "geblokkeerd"
+    VERVALLEN = "vervallen"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self.value]
+
+
+STATUS_LABELS = {
+    "open": "Open",
+    "in_behandeling": "In behandeling",
+    "afgerond": "Afgerond",
+    "geblokkeerd": "Geblokkeerd",
+    "vervallen": "Vervallen",
+}
+CLOSED = (TaskStatus.AFGEROND.value, TaskStatus.VERVALLEN.value)
+# "Binnenkort" on the inbox: what needs doing this month, not the reports a year away.
+SOON_DAYS = 30
+# What a partner may set; cancelling (vervallen) is the gemeente's decision.
+PARTNER_STATUSES = ("open", "in_behandeling", "afgerond", "geblokkeerd")
+
+TASK_COLUMNS = (
+    PipTask.id,
+    PipTask.kind,
+    PipTask.title,
+    PipTask.due_date,
+    PipTask.status,
+    PipTask.progress,
+    PipTask.blocked_reason,
+    PipTask.updated_at,
+    PipTask.assigned_organisation.id.as_alias("organisation_id"),
+    PipTask.assigned_organisation.name.as_alias("organisation_name"),
+    PipTask.inburgeraar.id.as_alias("inburgeraar_id"),
+    PipTask.inburgeraar.given_names.as_alias("given_names"),
+    PipTask.inburgeraar.family_name.as_alias("family_name"),
+    PipTask.inburgeraar.leerroute.as_alias("leerroute"),
+)
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    status: str = "actief"
+    overdue_only: bool = False
+    due_within_days: int | None = None
+    search: str = ""
+
+
+@dataclass(frozen=True)
+class ProgressInput:
+    text: str
+    status: str
+    progress: str
+    blocked_reason: str = ""
+
+
+def _organisation_for(party: Party, gemeente_id: int, pip: dict[str, Any]) -> int | None:
+    return {
+        Party.GEMEENTE: gemeente_id,
+        Party.TAALAANBIEDER: pip["taalaanbieder"],
+        Party.BEGELEIDING: pip["begeleider_organisation"],
+        Party.PARTICIPATIE: pip["participatie_organisation"],
+    }[party]
+
+
+async def sync_with_pip(
+    data: TenantData, inburgeraar_id: int, gemeente_id: int, pip: dict[str, Any]
+) -> None:
+    """Make the open tasks match a newly vastgesteld PIP: add what is new, reassign what moved,
+    let lapse what no longer applies. Progress threads are never touched."""
+    planned = plan(
+        leerroute=pip["leerroute"],
+        knm=pip["knm"],
+        map_module=pip["map"],
+        pvt=pip["pvt"],
+        ontzorgen_months=pip["ontzorgen_months"],
+        begeleiding=pip["begeleiding"],
+        dagtekening=pip["dagtekening"],
+        overrides=await task_settings.overrides_for(data),
+    )
+    existing = await (
+        data.select(
+            PipTask, PipTask.id, PipTask.kind, PipTask.status, PipTask.assigned_organisation
+        )
+        .where(PipTask.inburgeraar == inburgeraar_id)
+        .where(PipTask.kind != "handmatig")
+    )
+    by_kind = {row["kind"]: row for row in existing}
+    wanted = {task.kind for task in planned}
+    now = datetime.now(UTC)
+    # One timeline line per organisation, not one per task: a PIP creates a dozen tasks.
+    created: dict[int, list[str]] = {}
+    moved: dict[int, list[str]] = {}
+    for task in planned:
+        organisation = _organisation_for(task.party, gemeente_id, pip)
+        if organisation is None:
+            continue
+        row = by_kind.get(task.kind)
+        if row is None:
+            await data.insert(
+                PipTask,
+                inburgeraar=inburgeraar_id,
+                pip=pip["id"],
+                assigned_organisation=organisation,
+                kind=task.kind,
+                title=task.title,
+                due_date=task.due_date,
+            )
+            created.setdefault(organisation, []).append(task.title)
+        elif row["status"] not in CLOSED and row["assigned_organisation"] != organisation:
+            await data.update(
+                PipTask,
+                row["id"],
+                assigned_organisation=organisation,
+                pip=pip["id"],
+                updated_at=now,
+            )
+            await _note(
+                data, row["id"], "Overgedragen aan een andere organisatie door de gewijzigde PIP."
+            )
+            moved.setdefault(organisation, []).append(task.title)
+        else:
+            await data.update(PipTask, row["id"], pip=pip["id"])
+    for kind, row in by_kind.items():
+        if kind not in wanted and row["status"] not in CLOSED:
+            await data.update(PipTask, row["id"], status=TaskStatus.VERVALLEN.value, updated_at=now)
+            await _note(
+                data,
+                row["id"],
+                "Vervallen: de gewijzigde PIP vraagt dit niet meer.",
+                status_to="vervallen",
+            )
+    names = await _organisation_names(data, {*created, *moved})
+    for organisation, titles in created.items():
+        summary = f"{_taken(len(titles))} voor {names[organisation]}: {', '.join(titles)}"
+        await timeline.add_event(
+            data, inburgeraar_id, "taak.nieuw", summary, organisation_id=organisation
+        )
+    for organisation, titles in moved.items():
+        summary = f"Overgedragen aan {names[organisation]}: {', '.join(titles)}"
+        await timeline.add_event(
+            data, inburgeraar_id, "taak.overgedragen", summary, organisation_id=organisation
+        )
+
+
+async def lapse_open_tasks(data: TenantData, inburgeraar_id: int, reason: str) -> None:
+    """Let every open task of a case lapse, noting why in its thread."""
+    rows = await (
+        data.select(PipTask, PipTask.id)
+        .where(PipTask.inburgeraar == inburgeraar_id)
+        .where(PipTask.status.not_in(list(CLOSED)))
+    )
+    now = datetime.now(UTC)
+    for row in rows:
+        await data.update(PipTask, row["id"], status=TaskStatus.VERVALLEN.value, updated_at=now)
+        await _note(data, row["id"], reason, status_to=TaskStatus.VERVALLEN.value)
+
+
+def _taken(count: int) -> str:
+    return "1 taak" if count == 1 else f"{count} taken"
+
+
+async def _organisation_names(data: TenantData, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = await data.select(Organisation, Organisation.id, Organisation.name).where(
+        Organisation.id.is_in(list(ids))
+    )
+    return {row["id"]: row["name"] for row in rows}
+
+
+async def _note(
+    data: TenantData,
+    task_id: int,
+    text: str,
+    *,
+    status_from: str | None = None,
+    status_to: str | None = None,
+) -> None:
+    await data.insert(
+        TaskUpdate,
+        task=task_id,
+        author=data.scope.person_id,
+        author_organisation=data.scope.organisation_id,
+        text=text,
+        status_from=status_from,
+        status_to=status_to,
+    )
+
+
+def _filtered(query: Any, filters: TaskFilter, today: date) -> Any:
+    if filters.status == "actief":
+        query = query.where(PipTask.status.not_in(list(CLOSED)))
+    elif filters.status in STATUS_LABELS:
+        query = query.where(PipTask.status == filters.status)
+    if filters.due_within_days is not None:
+        query = query.where(PipTask.due_date <= today + timedelta(days=filters.due_within_days))
+    if filters.overdue_only:
+        query = query.where(PipTask.due_date < today).where(PipTask.status.not_in(list(CLOSED)))
+    if filters.search.strip():
+        term = f"%{filters.search.strip()[:100]}%"
+        query = query.where(
+            PipTask.inburgeraar.family_name.ilike(term)
+            | PipTask.inburgeraar.given_names.ilike(term)
+            | PipTask.title.ilike(term)
+        )
+    return query
+
+
+async def my_tasks(
+    scope: Scope, filters: TaskFilter, page: PageRequest, today: date
+) -> tuple[Page, dict[str, int]]:
+    """The organisation's inbox: tasks it may see, overdue first, then by due date.
+
+    For a regievoerder these are all tasks on the cases of their gemeente."""
+    if scope.role not in (Role.REGIEVOERDER, Role.TAALAANBIEDER, Role.COA, Role.BEGELEIDER):
+        raise NotFound("tasks")
+    data = TenantData(scope)
+    query = _filtered(data.select(PipTask, *TASK_COLUMNS), filters, today)
+    count = _filtered(data.count(PipTask), filters, today)
+    rows = await (
+        query.order_by(PipTask.due_date).order_by(PipTask.id).limit(page.size).offset(page.offset)
+    )
+    for row in rows:
+        row["overdue"] = bool(
+            row["due_date"] and row["due_date"] < today and row["status"] not in CLOSED
+        )
+    counts = await inbox_counts(scope, today)
+    async with write_transaction():
+        await audit.record(scope, audit.AuditEvent("list", "pip_task"))
+    return Page(rows=rows, total=await count, number=page.number, size=page.size), counts
+
+
+async def inbox_counts(scope: Scope, today: date) -> dict[str, int]:
+    """Open, blocked, overdue and due-soon tasks of the scope, in two aggregate queries."""
+    data = TenantData(scope)
+    by_status = await data.select(PipTask, PipTask.status, Count()).group_by(PipTask.status)
+    per_status = {row["status"]: row["count"] for row in by_status}
+    # Due dates up to the horizon, grouped: a bounded number of rows whatever the task count.
+    due = await (
+        data.select(PipTask, PipTask.due_date, Count())
+        .where(PipTask.status.not_in(list(CLOSED)))
+        .where(PipTask.due_date <= today + timedelta(days=SOON_DAYS))
+        .group_by(PipTask.due_date)
+    )
+    return {
+        "open": sum(n for status, n in per_status.items() if status not in CLOSED),
+        "blocked": per_status.get(TaskStatus.GEBLOKKEERD.value, 0),
+        "overdue": sum(row["count"] for row in due if row["due_date"] < today),
+        "soon": sum(row["count"] for row in due),
+    }
+
+
+async def tasks_of_case(scope: Scope, inburgeraar_id: int) -> list[dict[str, Any]]:
+    """Tasks on one case that this scope may see."""
+    return await (
+        TenantData(scope)
+        .select(PipTask, *TASK_COLUMNS)
+        .where(PipTask.inburgeraar == inburgeraar_id)
+        .order_by(PipTask.due_date)
+        .order_by(PipTask.id)
+    )
+
+
+async def get_task(scope: Scope, task_id: int) -> dict[str, Any]:
+    """One task with its thread; audited as a read of the case it belongs to."""
+    data = TenantData(scope)
+    task = await data.get(PipTask, task_id, *TASK_COLUMNS)
+    task["updates"] = await (
+        data.select(
+            TaskUpdate,
+            TaskUpdate.text,
+            TaskUpdate.progress,
+            TaskUpdate.status_from,
+            TaskUpdate.status_to,
+            TaskUpdate.created_at,
+            TaskUpdate.author.full_name.as_alias("author_name"),
+            TaskUpdate.author_organisation.name.as_alias("author_organisation_name"),
+        )
+        .where(TaskUpdate.task == task_id)
+        .order_by(TaskUpdate.id)
+    )
+    async with write_transaction():
+        await audit.record(
+            scope,
+            audit.AuditEvent(
+                "read", "pip_task", task_id, subject_ref=subject(task["inburgeraar_id"])
+            ),
+        )
+    return task
+
+
+async def report_progress(scope: Scope, task_id: int, update: ProgressInput) -> None:
+    """Add a message to the thread, optionally with a percentage and a new status."""
+    data = TenantData(scope)
+    check = Checker()
+    text = update.text.strip()[:4000]
+    progress: int | None = None
+    if update.progress.strip():
+        if not update.progress.strip().isdigit() or not 0 <= int(update.progress) <= 100:
+            check.fail("progress", "Vul een percentage van 0 tot 100 in.")
+        else:
+            progress = int(update.progress)
+    allowed = STATUS_LABELS if scope.role is Role.REGIEVOERDER else PARTNER_STATUSES
+    if update.status and update.status not in allowed:
+        check.fail("status", "Deze status kunt u niet kiezen.")
+    reason = clean_text(update.blocked_reason, 500)
+    if update.status == TaskStatus.GEBLOKKEERD.value and not reason:
+        check.fail("blocked_reason", "Geef aan waarom de taak geblokkeerd is.")
+    if not text and progress is None and not update.status:
+        check.fail("text", "Schrijf een bericht, of kies een nieuwe status of voortgang.")
+    async with write_transaction():
+        task = await data.get_writable(
+            PipTask,
+            task_id,
+            PipTask.status,
+            PipTask.title,
+            PipTask.inburgeraar,
+            PipTask.assigned_organisation,
+        )
+        check.done()
+        changes: dict[str, Any] = {"updated_at": datetime.now(UTC)}
+        new_status = update.status if update.status and update.status != task["status"] else None
+        if new_status:
+            changes["status"] = new_status
+            changes["blocked_reason"] = reason if new_status == TaskStatus.GEBLOKKEERD.value else ""
+        if progress is not None:
+            changes["progress"] = progress
+        if new_status == TaskStatus.AFGEROND.value:
+            changes["progress"] = 100
+        await data.update(PipTask, task_id, **changes)
+        message = text or (
+            f"Geblokkeerd: {reason}" if new_status == TaskStatus.GEBLOKKEERD.value else ""
+        )
+        await data.insert(
+            TaskUpdate,
+            task=task_id,
+            author=scope.person_id,
+            author_organisation=scope.organisation_id,
+            text=message,
+            progress=progress,
+            status_from=task["status"] if new_status else None,
+            status_to=new_status,
+        )
+        if new_status:
+            await timeline.add_event(
+                data,
+                task["inburgeraar"],
+                "taak.status",
+                f"Taak ‘{task['title']}’: {STATUS_LABELS[new_status].lower()}",
+                organisation_id=task["assigned_organisation"],
+            )
+        await audit.record(
+            scope,
+            audit.AuditEvent(
+                "update", "pip_task", task_id, subject_ref=subject(task["inburgeraar"])
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class NewTask:
+    title: str
+    organisation_id: str
+    due_date: str
+
+
+async def add_task(scope: Scope, inburgeraar_id: int, new: NewTask, today: date) -> int:
+    """A task added by hand by the regievoerder, for any active organisation of the regio."""
+    if scope.role is not Role.REGIEVOERDER:
+        raise NotFound("task")
+    data = TenantData(scope)
+    check = Checker()
+    title = clean_text(new.title, 200)
+    check.require("title", title, "een omschrijving")
+    due = parse_date(new.due_date)
+    if new.due_date.strip() and due is None:
+        check.fail("due_date", "Vul de datum in als dd-mm-jjjj.")
+    org_id = int(new.organisation_id) if new.organisation_id.isdigit() else None
+    async with write_transaction():
+        await data.get(Inburgeraar, inburgeraar_id, Inburgeraar.id)
+        if org_id is None or not await data.exists(Organisation).where(
+            (Organisation.id == org_id) & Organisation.active.eq(True)
+        ):
+            check.fail("organisation_id", "Kies een actieve organisatie uit deze regio.")
+        check.done()
+        task_id = await data.insert(
+            PipTask,
+            inburgeraar=inburgeraar_id,
+            assigned_organisation=org_id,
+            kind="handmatig",
+            title=title,
+            due_date=due,
+        )
+        await timeline.add_event(
+            data, inburgeraar_id, "taak.nieuw", f"Taak ‘{title}’ toegevoegd", organisation_id=org_id
+        )
+        await audit.record(
+            scope,
+            audit.AuditEvent("create", "pip_task", task_id, subject_ref=subject(inburgeraar_id)),
+        )
+    return task_id
+
+
+async def reassign(scope: Scope, task_id: int, organisation_id: str) -> None:
+    """Give an open task to another organisation; its thread goes with it."""
+    if scope.role is not Role.REGIEVOERDER:
+        raise NotFound("task")
+    data = TenantData(scope)
+    check = Checker()
+    org_id = int(organisation_id) if organisation_id.isdigit() else None
+    async with write_transaction():
+        task = await data.get_writable(
+            PipTask, task_id, PipTask.inburgeraar, PipTask.title, PipTask.status
+        )
+        if org_id is None or not await data.exists(Organisation).where(
+            (Organisation.id == org_id) & Organisation.active.eq(True)
+        ):
+            check.fail("organisation_id", "Kies een actieve organisatie uit deze regio.")
+        if task["status"] in CLOSED:
+            check.fail(
+                "organisation_id",
+                "Een afgeronde of vervallen taak kan niet meer worden overgedragen.",
+            )
+        check.done()
+        await data.update(
+            PipTask, task_id, assigned_organisation=org_id, updated_at=datetime.now(UTC)
+        )
+        await _note(data, task_id, "Overgedragen aan een andere organisatie.")
+        await timeline.add_event(
+            data,
+            task["inburgeraar"],
+            "taak.overgedragen",
+            f"Taak ‘{task['title']}’ overgedragen",
+            organisation_id=org_id,
+        )
+        await audit.record(
+            scope,
+            audit.AuditEvent(
+                "reassign", "pip_task", task_id, subject_ref=subject(task["inburgeraar"])
+            ),
+        )

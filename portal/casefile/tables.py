@@ -1,0 +1,243 @@
+"""Tables of the case file: the inburgeraar, the PIP and its versions, the tasks that flow
+from it with their progress thread, and the timeline of the case.
+
+Visibility inside a regio is declared beside each table:
+- a regievoerder sees the cases of their own gemeente, and everything on them;
+- a partner (taalaanbieder, COA, begeleider) sees an inburgeraar only while one of the
+  case's tasks is assigned to their organisation, and only those tasks;
+- coordinators, beheerders and the privacy officer see no case rows at all.
+"""
+
+from __future__ import annotations
+
+from piccolo.columns import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from tenants.roles import Role
+from tenants.scope import Scope
+from tenants.scoped import Visibility, register_policy
+from tenants.tables import Organisation, Person, Regio
+
+PARTNER_ROLES = (Role.TAALAANBIEDER, Role.COA, Role.BEGELEIDER)
+
+
+class Inburgeraar(Table, tablename="inburgeraar"):
+    """A person with an inburgeringsplicht in one gemeente of the regio."""
+
+    tenant = ForeignKey(Regio, null=False, on_delete=OnDelete.restrict, index=True)
+    gemeente = ForeignKey(Organisation, null=False, on_delete=OnDelete.restrict, index=True)
+    regievoerder = ForeignKey(Person, null=True, default=None, on_delete=OnDelete.set_null)
+    # The BSN is stored encrypted; `bsn_index` is a keyed hash for uniqueness and look-up,
+    # and `bsn_last3` lets people recognise a record without the whole number.
+    bsn_cipher = Varchar(length=200, null=False)
+    bsn_index = Varchar(length=64, null=False, index=True)
+    bsn_last3 = Varchar(length=3, null=False)
+    v_nummer = Varchar(length=10, null=True, default=None, index=True)
+    given_names = Varchar(length=200, null=False)
+    family_name = Varchar(length=200, null=False, index=True)
+    birth_date = Date(null=False)
+    doelgroep = Varchar(length=30, null=False)
+    nareiziger = Boolean(default=False, null=False)
+    plicht_start = Date(null=True, default=None)
+    brp_date = Date(null=True, default=None, index=True)
+    languages = Varchar(length=300, null=False, default="")
+    interpreter_needed = Boolean(default=False, null=False)
+    phone = Varchar(length=40, null=True, default=None)
+    email = Varchar(length=254, null=True, default=None)
+    # Denormalised from the current vastgesteld PIP, for lists and partner views.
+    leerroute = Varchar(length=1, null=True, default=None)
+    pip_dagtekening = Date(null=True, default=None)
+    status = Varchar(length=20, null=False, default="aangemeld", index=True)
+    created_at = Timestamptz(default=TimestamptzNow(), null=False)
+    # Members of one household share the id of the household's first registered member.
+    household = Integer(null=True, default=None, index=True)
+    household_role = Varchar(length=20, null=True, default=None)
+    # The consent or legal ground that allows health data in the intake (AVG art. 9).
+    health_basis = Varchar(length=20, null=True, default=None)
+    health_basis_at = Timestamptz(null=True, default=None)
+
+
+class IntakeEntry(Table, tablename="intake_entry"):
+    """One save of one section of the brede intake; the newest per section is current."""
+
+    tenant = ForeignKey(Regio, null=False, on_delete=OnDelete.restrict, index=True)
+    inburgeraar = ForeignKey(Inburgeraar, null=False, on_delete=OnDelete.restrict, index=True)
+    section = Varchar(length=40, null=False)
+    # JSON text: never filtered on, so it works the same on SQLite and PostgreSQL.
+    answers = Text(default="{}")
+    author = ForeignKey(Person, null=True, default=None, on_delete=OnDelete.set_null)
+    created_at = Timestamptz(default=TimestamptzNow(), null=False)
+
+
+class Pip(Table, tablename="pip"):
+    """One version of an inburgeraar's Plan Inburgering en Participatie."""
+
+    tenant = ForeignKey(Regio, null=False, on_delete=OnDelete.restrict, index=True)
+    inburgeraar = ForeignKey(Inburgeraar, null=False, on_delete=OnDelete.restrict, index=True)
+    version = Integer(null=False, default=1)
+    status = Varchar(length=20, null=False, default="concept")
+    dagtekening = Date(null=True, default=None)
+    leerroute = Varchar(length=1, null=True, default=None)
+    niveau = Varchar(length=2, null=True, default=None)
+    intensiteit_b1 = Integer(null=True, default=None)
+    alfabetisering = Varchar(length=3, null=False, default="NVT")
+    mag_opleiding_afmaken = Boolean(default=False, null=False)
+    reasoning = Text(default="")
+    knm = Boolean(default=True, null=False)
+    map = Boolean(default=True, null=False)
+    pvt = Boolean(default=True, null=False)
+    ontzorgen_months = Integer(null=False, default=0)
+    begeleiding = Boolean(default=True, null=False)
+    extra_afspraken = Text(default="")
+    taalaanbieder = ForeignKey(Organisation, null=True, default=None, on_delete=OnDelete.restrict)
+    begeleider_organisation = ForeignKey(
+        Organisation, null=True, default=None, on_delete=OnDelete.restrict
+    )
+    participatie_organisation = ForeignKey(
+        Organisation, null=True, default=None, on_delete=OnDelete.restrict
+    )
+    change_summary = Text(default="")
+    created_by = ForeignKey(Person, null=True, default=None, on_delete=OnDelete.set_null)
+    created_at = Timestamptz(default=TimestamptzNow(), null=False)
+    vastgesteld_at = Timestamptz(null=True, default=None)
+
+
+class PipTask(Table, tablename="pip_task"):
+    """Work a PIP gives to one organisation of the regio."""
+
+    tenant = ForeignKey(Regio, null=False, on_delete=OnDelete.restrict, index=True)
+    inburgeraar = ForeignKey(Inburgeraar, null=False, on_delete=OnDelete.restrict, index=True)
+    pip = ForeignKey(Pip, null=True, default=None, on_delete=OnDelete.restrict)
+    assigned_organisation = ForeignKey(
+        Organisation, null=False, on_delete=OnDelete.restrict, index=True
+    )
+    # The template key ("taal.intake", "pvt", ...), or "handmatig" for one added by hand.
+    kind = Varchar(length=40, null=False)
+    title = Varchar(length=200, null=False)
+    due_date = Date(null=True, default=None, index=True)
+    status = Varchar(length=20, null=False, default="open", index=True)
+    blocked_reason = Text(default="")
+    progress = Integer(null=False, default=0)
+    created_at = Timestamptz(default=TimestamptzNow(), null=False)
+    updated_at = Timestamptz(default=TimestamptzNow(), null=False)
+
+
+class TaskUpdate(Table, tablename="task_update"):
+    """One message in a task's progress thread."""
+
+    tenant = ForeignKey(Regio, null=False, on_delete=OnDelete.restrict, index=True)
+    task = ForeignKey(PipTask, null=False, on_delete=OnDelete.restrict, index=True)
+    author = ForeignKey(Person, null=True, default=None, on_delete=OnDelete.set_null)
+    author_organisation = ForeignKey(
+        Organisation, null=True, default=None, on_delete=OnDelete.restrict
+    )
+    text = Text(default="")
+    progress = Integer(null=True, default=None)
+    status_from = Varchar(length=20, null=True, default=None)
+    status_to = Varchar(length=20, null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow(), null=False)
+
+
+class TimelineEvent(Table, tablename="timeline_event"):
+    """What happened on a case. `organisation` names the partner that may also see it."""
+
+    tenant = ForeignKey(Regio, null=False, on_delete=OnDelete.restrict, index=True)
+    inburgeraar = ForeignKey(Inburgeraar, null=False, on_delete=OnDelete.restrict, index=True)
+    organisation = ForeignKey(Organisation, null=True, default=None, on_delete=OnDelete.restrict)
+    kind = Varchar(length=40, null=False)
+    summary = Varchar(length=300, null=False)
+    actor = ForeignKey(Person, null=True, default=None, on_delete=OnDelete.set_null)
+    actor_organisation = ForeignKey(
+        Organisation, null=True, default=None, on_delete=OnDelete.restrict
+    )
+    created_at = Timestamptz(default=TimestamptzNow(), null=False, index=True)
+
+
+class RegioTaskTemplate(Table, tablename="regio_task_template"):
+    """A regio's change to one of the default task templates (see task_templates.py)."""
+
+    tenant = ForeignKey(Regio, null=False, on_delete=OnDelete.restrict, index=True)
+    kind = Varchar(length=40, null=False)
+    title = Varchar(length=200, null=True, default=None)
+    due_after_days = Integer(null=True, default=None)
+    enabled = Boolean(default=True, null=False)
+    updated_at = Timestamptz(default=TimestamptzNow(), null=False)
+
+
+def _tasks_of_partner(scope: Scope):
+    return PipTask.select(PipTask.inburgeraar).where(
+        (PipTask.tenant == scope.tenant_id)
+        & (PipTask.assigned_organisation == scope.organisation_id)
+    )
+
+
+def _inburgeraar_visible(scope: Scope) -> Visibility:
+    if scope.role is Role.REGIEVOERDER:
+        return Inburgeraar.gemeente == scope.organisation_id
+    if scope.role in PARTNER_ROLES:
+        return Inburgeraar.id.is_in(_tasks_of_partner(scope))
+    return scope.role is Role.SYSTEM
+
+
+def _inburgeraar_writable(scope: Scope) -> Visibility:
+    if scope.role is Role.REGIEVOERDER:
+        return Inburgeraar.gemeente == scope.organisation_id
+    return scope.role is Role.SYSTEM
+
+
+def _gemeente_only(table: type[Table]):
+    def rule(scope: Scope) -> Visibility:
+        if scope.role is Role.REGIEVOERDER:
+            return table.inburgeraar.gemeente == scope.organisation_id  # type: ignore[attr-defined]
+        return scope.role is Role.SYSTEM
+
+    return rule
+
+
+def _task_visible(scope: Scope) -> Visibility:
+    if scope.role is Role.REGIEVOERDER:
+        return PipTask.inburgeraar.gemeente == scope.organisation_id
+    if scope.role in PARTNER_ROLES:
+        return PipTask.assigned_organisation == scope.organisation_id
+    return scope.role is Role.SYSTEM
+
+
+def _update_visible(scope: Scope) -> Visibility:
+    if scope.role is Role.REGIEVOERDER:
+        return TaskUpdate.task.inburgeraar.gemeente == scope.organisation_id
+    if scope.role in PARTNER_ROLES:
+        return TaskUpdate.task.assigned_organisation == scope.organisation_id
+    return scope.role is Role.SYSTEM
+
+
+def _timeline_visible(scope: Scope) -> Visibility:
+    if scope.role is Role.REGIEVOERDER:
+        return TimelineEvent.inburgeraar.gemeente == scope.organisation_id
+    if scope.role in PARTNER_ROLES:
+        return TimelineEvent.organisation == scope.organisation_id
+    return scope.role is Role.SYSTEM
+
+
+register_policy(Inburgeraar, read=_inburgeraar_visible, write=_inburgeraar_writable)
+# Every member of the regio may know the regio's task plan; its beheerder changes it.
+register_policy(
+    RegioTaskTemplate,
+    read=lambda scope: True,
+    write=lambda scope: scope.role in (Role.BEHEERDER, Role.SYSTEM),
+)
+register_policy(Pip, read=_gemeente_only(Pip), write=_gemeente_only(Pip))
+register_policy(IntakeEntry, read=_gemeente_only(IntakeEntry), write=_gemeente_only(IntakeEntry))
+# Partners write their own tasks (status and progress; the service limits the fields).
+register_policy(PipTask, read=_task_visible, write=_task_visible)
+register_policy(TaskUpdate, read=_update_visible, write=_update_visible)
+register_policy(TimelineEvent, read=_timeline_visible, write=_timeline_visible)

@@ -1,0 +1,1 @@
+"""Background jobs: the Celery app, its jobs and the beat schedule."""

@@ -1,0 +1,330 @@
+"""People and memberships of a regio, as its beheerder manages them.
+
+A person is global (one account, several regio's); a beheerder sees and manages only people
+who hold a membership in their own regio, and changes a person's name or e-mail only while
+that person works in no other regio. Every read and write of a person's data is audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from portal.core import audit
+from portal.core.database import write_transaction
+from portal.core.pagination import Page, PageRequest
+from portal.core.passwords import hash_password, password_problem
+from portal.core.validation import Checker, clean_text
+from tenants import accounts
+from tenants.roles import MEMBERSHIP_ROLES, OrganisationKind, Role, role_fits
+from tenants.scope import Scope
+from tenants.scoped import NotFound, TenantData
+from tenants.tables import Membership, Organisation
+
+
+@dataclass(frozen=True)
+class PersonFilter:
+    search: str = ""
+    organisation_id: int | None = None
+    role: str = ""
+    include_inactive: bool = False
+
+
+@dataclass(frozen=True)
+class NewPerson:
+    email: str
+    full_name: str
+    organisation_id: int | None
+    role: str
+    password: str = ""
+
+
+@dataclass(frozen=True)
+class PersonChange:
+    email: str
+    full_name: str
+
+
+@dataclass(frozen=True)
+class NewMembership:
+    organisation_id: int | None
+    role: str
+
+
+def _require_admin(scope: Scope) -> None:
+    if scope.role not in (Role.BEHEERDER, Role.SUPERADMIN, Role.SYSTEM):
+        raise NotFound("people administration")
+
+
+def _subject(person_id: int) -> str:
+    return f"person:{person_id}"
+
+
+MEMBERSHIP_COLUMNS = (
+    Membership.id,
+    Membership.role,
+    Membership.active,
+    Membership.person.id.as_alias("person_id"),
+    Membership.organisation.id.as_alias("organisation_id"),
+    Membership.organisation.name.as_alias("organisation_name"),
+    Membership.organisation.kind.as_alias("organisation_kind"),
+)
+
+
+async def list_people(scope: Scope, filters: PersonFilter, page: PageRequest) -> Page:
+    """People with a membership in the regio, by name, each with their memberships here."""
+    _require_admin(scope)
+    data = TenantData(scope)
+    conditions = []
+    if filters.search:
+        term = f"%{filters.search}%"
+        conditions.append(
+            Membership.person.full_name.ilike(term) | Membership.person.email.ilike(term)
+        )
+    if filters.organisation_id:
+        conditions.append(Membership.organisation == filters.organisation_id)
+    if filters.role in MEMBERSHIP_ROLES:
+        conditions.append(Membership.role == filters.role)
+    if not filters.include_inactive:
+        conditions.append(Membership.active.eq(True))
+    people = data.select(
+        Membership,
+        Membership.person.id.as_alias("id"),
+        Membership.person.full_name.as_alias("full_name"),
+        Membership.person.email.as_alias("email"),
+    ).distinct()
+    count = data.count(Membership)
+    for condition in conditions:
+        people = people.where(condition)
+        count = count.where(condition)
+    rows = (
+        await people.order_by(Membership.person.full_name)
+        .order_by(Membership.person.id)
+        .limit(page.size)
+        .offset(page.offset)
+    )
+    total = await count.distinct([Membership.person])
+    ids = [row["id"] for row in rows]
+    memberships = (
+        await data.select(Membership, *MEMBERSHIP_COLUMNS)
+        .where(Membership.person.is_in(ids))
+        .order_by(Membership.organisation.name)
+        if ids
+        else []
+    )
+    for row in rows:
+        row["memberships"] = [m for m in memberships if m["person_id"] == row["id"]]
+        row["active"] = any(m["active"] for m in row["memberships"])
+    async with write_transaction():
+        await audit.record(scope, audit.AuditEvent(action="list", object_type="person"))
+    return Page(rows=rows, total=total, number=page.number, size=page.size)
+
+
+async def get_person(scope: Scope, person_id: int) -> dict:
+    """A person of the regio with their memberships here; NotFound if they have none."""
+    _require_admin(scope)
+    data = TenantData(scope)
+    memberships = (
+        await data.select(Membership, *MEMBERSHIP_COLUMNS)
+        .where(Membership.person == person_id)
+        .order_by(Membership.organisation.name)
+    )
+    if not memberships:
+        raise NotFound(f"person {person_id}")
+    account = await accounts.account_by_id(person_id)
+    if account is None:
+        raise NotFound(f"person {person_id}")
+    async with write_transaction():
+        await audit.record(
+            scope,
+            audit.AuditEvent(
+                action="read",
+                object_type="person",
+                object_id=person_id,
+                subject_ref=_subject(person_id),
+            ),
+        )
+    return {
+        "id": account.id,
+        "email": account.email,
+        "full_name": account.full_name,
+        "memberships": memberships,
+        "active": any(m["active"] for m in memberships),
+        "elsewhere": await accounts.memberships_outside(person_id, scope.tenant_id or 0) > 0,
+    }
+
+
+async def _check_membership(
+    data: TenantData, check: Checker, person_id: int | None, organisation_id: int | None, role: str
+) -> None:
+    if role not in MEMBERSHIP_ROLES:
+        check.fail("role", "Kies een rol.")
+    if not organisation_id:
+        check.fail("organisation_id", "Kies de organisatie waarvoor deze persoon werkt.")
+        return
+    try:
+        organisation = await data.get(
+            Organisation, organisation_id, Organisation.kind, Organisation.active
+        )
+    except NotFound:
+        check.fail("organisation_id", "Deze organisatie bestaat niet in deze regio.")
+        return
+    if not organisation["active"]:
+        check.fail("organisation_id", "Deze organisatie is gedeactiveerd.")
+    elif role in MEMBERSHIP_ROLES and not role_fits(
+        Role(role), OrganisationKind(organisation["kind"])
+    ):
+        check.fail(
+            "role",
+            f"De rol {Role(role).label} past niet bij een organisatie van het soort "
+            f"{OrganisationKind(organisation['kind']).label}.",
+        )
+    if person_id is not None and role in MEMBERSHIP_ROLES:
+        taken = await data.exists(Membership).where(
+            (Membership.person == person_id)
+            & (Membership.organisation == organisation_id)
+            & (Membership.role == role)
+        )
+        if taken:
+            check.fail("role", "Deze persoon heeft deze rol bij deze organisatie al.")
+
+
+async def create_person(scope: Scope, new: NewPerson) -> int:
+    """Give someone a membership in the regio, creating their account when the e-mail is new.
+
+    An existing account (the person already works in another regio) is linked, not changed:
+    its name and password stay theirs."""
+    _require_admin(scope)
+    data = TenantData(scope)
+    check = Checker()
+    email = new.email.strip().lower()
+    full_name = clean_text(new.full_name, 200)
+    check.email("email", email)
+    check.require("full_name", full_name, "de naam")
+    async with write_transaction():
+        existing = await accounts.account_by_email(email) if email else None
+        await _check_membership(
+            data, check, existing.id if existing else None, new.organisation_id, new.role
+        )
+        if existing is None and (problem := password_problem(new.password)):
+            check.fail("password", problem)
+        check.done()
+        if existing is None:
+            person_id = await accounts.create_account(email, full_name, hash_password(new.password))
+            action = "create"
+        else:
+            person_id = existing.id
+            action = "link"
+        await data.insert(
+            Membership, person=person_id, organisation=new.organisation_id, role=new.role
+        )
+        await audit.record(
+            scope,
+            audit.AuditEvent(
+                action=action,
+                object_type="person",
+                object_id=person_id,
+                subject_ref=_subject(person_id),
+            ),
+        )
+    return person_id
+
+
+async def update_person(scope: Scope, person_id: int, change: PersonChange) -> None:
+    """Change name and e-mail of someone who works only in this regio."""
+    _require_admin(scope)
+    data = TenantData(scope)
+    if not await data.exists(Membership).where(Membership.person == person_id):
+        raise NotFound(f"person {person_id}")
+    check = Checker()
+    email = change.email.strip().lower()
+    full_name = clean_text(change.full_name, 200)
+    check.email("email", email)
+    check.require("full_name", full_name, "de naam")
+    async with write_transaction():
+        if await accounts.memberships_outside(person_id, scope.tenant_id or 0):
+            check.fail(
+                "full_name",
+                "Deze persoon werkt ook in een andere regio. Naam en e-mailadres kan alleen de "
+                "persoon zelf of de platformbeheerder wijzigen.",
+            )
+        elif email and await accounts.email_taken(email, except_person=person_id):
+            check.fail("email", "Dit e-mailadres is al in gebruik bij een ander account.")
+        check.done()
+        await accounts.update_account(person_id, email=email, full_name=full_name)
+        await audit.record(
+            scope,
+            audit.AuditEvent(
+                action="update",
+                object_type="person",
+                object_id=person_id,
+                subject_ref=_subject(person_id),
+            ),
+        )
+
+
+async def add_membership(scope: Scope, person_id: int, new: NewMembership) -> int:
+    """Let a person of the regio also act for another organisation or in another role."""
+    _require_admin(scope)
+    data = TenantData(scope)
+    if not await data.exists(Membership).where(Membership.person == person_id):
+        raise NotFound(f"person {person_id}")
+    check = Checker()
+    async with write_transaction():
+        await _check_membership(data, check, person_id, new.organisation_id, new.role)
+        check.done()
+        membership_id = await data.insert(
+            Membership, person=person_id, organisation=new.organisation_id, role=new.role
+        )
+        await audit.record(
+            scope,
+            audit.AuditEvent(
+                action="add_membership",
+                object_type="membership",
+                object_id=membership_id,
+                subject_ref=_subject(person_id),
+            ),
+        )
+    return membership_id
+
+
+async def set_membership_active(scope: Scope, membership_id: int, active: bool) -> int:
+    """(De)activate one membership; deactivation ends the person's sessions. Returns the person."""
+    _require_admin(scope)
+    data = TenantData(scope)
+    async with write_transaction():
+        row = await data.get_writable(Membership, membership_id, Membership.person)
+        await data.update(Membership, membership_id, active=active)
+        if not active:
+            await accounts.end_all_sessions(row["person"])
+        await audit.record(
+            scope,
+            audit.AuditEvent(
+                action="activate_membership" if active else "deactivate_membership",
+                object_type="membership",
+                object_id=membership_id,
+                subject_ref=_subject(row["person"]),
+            ),
+        )
+    return row["person"]
+
+
+async def deactivate_person(scope: Scope, person_id: int) -> None:
+    """Deactivate all of a person's memberships in this regio and end their sessions."""
+    _require_admin(scope)
+    data = TenantData(scope)
+    async with write_transaction():
+        rows = await data.select(Membership, Membership.id).where(Membership.person == person_id)
+        if not rows:
+            raise NotFound(f"person {person_id}")
+        for row in rows:
+            await data.update(Membership, row["id"], active=False)
+        await accounts.end_all_sessions(person_id)
+        await audit.record(
+            scope,
+            audit.AuditEvent(
+                action="deactivate",
+                object_type="person",
+                object_id=person_id,
+                subject_ref=_subject(person_id),
+            ),
+        )
