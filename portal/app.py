@@ -16,6 +16,9 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from piccolo.engine.postgres import PostgresEngine
 
+from partners.begeleiding import routes as begeleiding_routes
+from partners.coa import routes as coa_routes
+from partners.taal import routes as taal_routes
 from portal.auth.guards import login_required, regio_matches
 from portal.auth.routes import AuthController
 from portal.auth.sessions import make_stores, session_config
@@ -77,6 +80,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             RegioSettingsController,
             PlatformController,
             *auditlog.ROUTES,
+            *coa_routes.ROUTE_HANDLERS,
+            *begeleiding_routes.ROUTE_HANDLERS,
+            *taal_routes.ROUTE_HANDLERS,
             create_static_files_router(
                 path="/static",
                 directories=[PROJECT_ROOT / "static"],

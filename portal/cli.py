@@ -50,12 +50,13 @@ def seed_demo() -> None:
     settings = _settings()
     if settings.is_production:
         raise click.ClickException("The demo data is not for production.")
+    from partners.demo import seed_all
     from portal.core import database
-    from portal.demo import LOGINS, seed_demo
+    from portal.demo import LOGINS
 
     database.bind(database.engine_from_url(settings.database_url))
     today = datetime.now(ZoneInfo("Europe/Amsterdam")).date()
-    created = asyncio.run(seed_demo(settings.data_key, today))
+    created = asyncio.run(seed_all(settings.data_key, today))
     click.echo(f"Demo: {len(created)} things created" if created else "Demo: already complete")
     click.echo("\nDemo log-ins (password: demo)")
     for email, organisation, role in LOGINS:

@@ -11,4 +11,12 @@ from portal.core.settings import load_settings
 
 DB = engine_from_url(load_settings().database_url)
 
-APP_REGISTRY = AppRegistry(apps=["tenants.piccolo_app", "portal.piccolo_app"])
+APP_REGISTRY = AppRegistry(
+    apps=[
+        "tenants.piccolo_app",
+        "portal.piccolo_app",
+        "partners.coa.piccolo_app",
+        "partners.begeleiding.piccolo_app",
+        "partners.taal.piccolo_app",
+    ]
+)

@@ -195,10 +195,10 @@ async def db(settings: Settings) -> AsyncIterator[Settings]:
 
 @pytest.fixture
 async def demo(db: Settings) -> Settings:
+    from partners.demo import seed_all
     from portal.casefile.routes import today
-    from portal.demo import seed_demo
 
-    await seed_demo(db.data_key, today())
+    await seed_all(db.data_key, today())
     return db
 
 

@@ -15,6 +15,7 @@ from litestar.response import Redirect, Template
 
 from portal.auth.guards import allow
 from portal.casefile import (
+    case_panels,
     households,
     inburgeraars,
     intake,
@@ -228,6 +229,7 @@ class InburgeraarController(Controller):
             "events": await timeline.events(scope, inburgeraar_id),
             "leerroute_labels": LEERROUTE_LABELS,
             "task_status_labels": pip_tasks.STATUS_LABELS,
+            "panels": case_panels.panels_for(scope.role),
             "errors": {},
             "values": {},
         }

@@ -20,6 +20,12 @@ DATA_ACCESS = {
 }
 
 
+def _is_partner_tables(path: Path) -> bool:
+    # A partner package's tables.py holds its visibility rules, which embed sub-selects.
+    parts = Path(rel(path)).parts
+    return len(parts) == 3 and parts[0] == "partners" and parts[2] == "tables.py"
+
+
 def source_files() -> list[Path]:
     files = []
     for package in PACKAGES:
@@ -48,7 +54,7 @@ def test_no_module_outside_data_access_queries_tables() -> None:
     table_names = {table.__name__ for table in database.all_tables()}
     offenders = []
     for path in source_files():
-        if rel(path) in DATA_ACCESS:
+        if rel(path) in DATA_ACCESS or _is_partner_tables(path):
             continue
         for node in ast.walk(ast.parse(path.read_text())):
             if (

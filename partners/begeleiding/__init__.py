@@ -1,0 +1,1 @@
+"""VluchtelingenWerk (or another welzijn party): maatschappelijke begeleiding and the PVT."""

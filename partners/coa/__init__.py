@@ -1,0 +1,1 @@
+"""COA: the koppeling of a statushouder to a gemeente and the warme overdracht."""

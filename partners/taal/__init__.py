@@ -1,0 +1,1 @@
+"""Taalaanbieders and ROCs: enrolments, groups, lesson registers, verzuim and voortgang."""
