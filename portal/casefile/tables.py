@@ -23,6 +23,7 @@ from piccolo.columns import (
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
+from portal.core import clock
 from tenants.roles import Role
 from tenants.scope import Scope
 from tenants.scoped import Visibility, register_policy
@@ -60,6 +61,13 @@ class Inburgeraar(Table, tablename="inburgeraar"):
     status = Varchar(length=20, null=False, default="aangemeld", index=True)
     created_at = Timestamptz(default=TimestamptzNow(), null=False)
     # Members of one household share the id of the household's first registered member.
+    # The COA location that handed this person over (warme overdracht), the koppeling date,
+    # and the housing date after which COA no longer sees the case (need-to-know).
+    coa_organisation = ForeignKey(
+        Organisation, null=True, default=None, on_delete=OnDelete.set_null, index=True
+    )
+    koppeling_date = Date(null=True, default=None)
+    housing_date = Date(null=True, default=None)
     household = Integer(null=True, default=None, index=True)
     household_role = Varchar(length=20, null=True, default=None)
     # The consent or legal ground that allows health data in the intake (AVG art. 9).
@@ -121,6 +129,11 @@ class PipTask(Table, tablename="pip_task"):
     assigned_organisation = ForeignKey(
         Organisation, null=False, on_delete=OnDelete.restrict, index=True
     )
+    # The person of that organisation who does the work, once the organisation has named one
+    # (a begeleider of VluchtelingenWerk sees only the tasks named to them).
+    assigned_person = ForeignKey(
+        Person, null=True, default=None, on_delete=OnDelete.set_null, index=True
+    )
     # The template key ("taal.intake", "pvt", ...), or "handmatig" for one added by hand.
     kind = Varchar(length=40, null=False)
     title = Varchar(length=200, null=False)
@@ -181,9 +194,28 @@ def _tasks_of_partner(scope: Scope):
     )
 
 
+def _handed_over_by(scope: Scope) -> Visibility:
+    # COA keeps a read-only view of the people it handed over until the housing date, then
+    # none (DOMAIN.md, need-to-know). An unknown housing date keeps the view.
+    return (Inburgeraar.coa_organisation == scope.organisation_id) & (
+        Inburgeraar.housing_date.is_null() | (Inburgeraar.housing_date >= clock.today())
+    )
+
+
+def _tasks_named_to(scope: Scope):
+    return PipTask.select(PipTask.inburgeraar).where(
+        (PipTask.tenant == scope.tenant_id) & (PipTask.assigned_person == scope.person_id)
+    )
+
+
 def _inburgeraar_visible(scope: Scope) -> Visibility:
     if scope.role is Role.REGIEVOERDER:
         return Inburgeraar.gemeente == scope.organisation_id
+    if scope.role is Role.COA:
+        return _handed_over_by(scope)
+    if scope.role is Role.BEGELEIDER:
+        # Only the people whose begeleiding is named to this begeleider.
+        return Inburgeraar.id.is_in(_tasks_named_to(scope))
     if scope.role in PARTNER_ROLES:
         return Inburgeraar.id.is_in(_tasks_of_partner(scope))
     return scope.role is Role.SYSTEM
@@ -207,6 +239,12 @@ def _gemeente_only(table: type[Table]):
 def _task_visible(scope: Scope) -> Visibility:
     if scope.role is Role.REGIEVOERDER:
         return PipTask.inburgeraar.gemeente == scope.organisation_id
+    if scope.role is Role.BEGELEIDER:
+        # Their own tasks, and the organisation's tasks nobody is named to yet (so that a
+        # begeleider can take one on); never a colleague's.
+        return (PipTask.assigned_organisation == scope.organisation_id) & (
+            (PipTask.assigned_person == scope.person_id) | PipTask.assigned_person.is_null()
+        )
     if scope.role in PARTNER_ROLES:
         return PipTask.assigned_organisation == scope.organisation_id
     return scope.role is Role.SYSTEM
