@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from partners.begeleiding import demo as begeleiding_demo
 from partners.coa import demo as coa_demo
@@ -10,9 +11,11 @@ from partners.taal import demo as taal_demo
 from portal.demo import seed_demo
 
 
-async def seed_all(data_key: str, today: date) -> list[str]:
-    """Create what is missing of the demo (idempotent); returns a line per thing created."""
+async def seed_all(data_key: str, today: date, documents_root: Path | None = None) -> list[str]:
+    """Create what is missing of the demo (idempotent); returns a line per thing created.
+    Without a documents folder the demo attaches no documents."""
     created = await seed_demo(data_key, today)
-    for package in (coa_demo, begeleiding_demo, taal_demo):
+    created += await coa_demo.seed(data_key, today, documents_root)
+    for package in (begeleiding_demo, taal_demo):
         created += await package.seed(data_key, today)
     return created

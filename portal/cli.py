@@ -56,7 +56,7 @@ def seed_demo() -> None:
 
     database.bind(database.engine_from_url(settings.database_url))
     today = datetime.now(ZoneInfo("Europe/Amsterdam")).date()
-    created = asyncio.run(seed_all(settings.data_key, today))
+    created = asyncio.run(seed_all(settings.data_key, today, settings.documents_path))
     click.echo(f"Demo: {len(created)} things created" if created else "Demo: already complete")
     click.echo("\nDemo log-ins (password: demo)")
     for email, organisation, role in LOGINS:

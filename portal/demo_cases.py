@@ -115,17 +115,16 @@ DEMO_INTAKE = {
 }
 
 
-async def _scope_of(email: str) -> Scope:
+async def demo_scope(email: str, role: Role = Role.REGIEVOERDER) -> Scope:
+    """The scope a demo person acts in with one of their roles (the demo's own log-in)."""
     account = await accounts.account_by_email(email)
-    membership = next(
-        m for m in await accounts.own_memberships(account.id) if m.role is Role.REGIEVOERDER
-    )
+    membership = next(m for m in await accounts.own_memberships(account.id) if m.role is role)
     return Scope(
         tenant_id=membership.tenant_id,
         tenant_slug=membership.tenant_slug,
         person_id=account.id,
         organisation_id=membership.organisation_id,
-        role=Role.REGIEVOERDER,
+        role=role,
         membership_id=membership.membership_id,
     )
 
@@ -144,7 +143,7 @@ async def seed_cases(data_key: str, today: date) -> list[str]:
     """Register the demo cases that are missing; returns a line per case created."""
     created = []
     for case in CASES:
-        scope = await _scope_of(case.regievoerder)
+        scope = await demo_scope(case.regievoerder)
         regio = TenantData(Scope.system(scope.tenant_id or 0, scope.tenant_slug or "", "seed-demo"))
         if await regio.exists(Inburgeraar).where(
             Inburgeraar.bsn_index == bsn.index(case.bsn, data_key)

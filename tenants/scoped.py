@@ -138,6 +138,12 @@ class TenantData:
         query = self._scoped(query, table, self._policy(table).write)
         await query.where(table._meta.primary_key == row_id).run()
 
+    async def delete(self, table: type[Table], row_id: int) -> None:
+        """Delete one row this scope may write, or raise NotFound."""
+        await self.get_writable(table, row_id, table._meta.primary_key)
+        query = self._scoped(table.delete(), table, self._policy(table).write)
+        await query.where(table._meta.primary_key == row_id).run()
+
     @staticmethod
     def _refuse_protected(values: dict[str, Any]) -> None:
         smuggled = PROTECTED_COLUMNS.intersection(values)

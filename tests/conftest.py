@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from litestar.testing import AsyncTestClient
+from piccolo.table import sort_table_classes
 
 from portal.app import create_app
 from portal.core import database
@@ -161,22 +162,9 @@ async def empty_all_tables() -> None:
         names = ", ".join(t._meta.tablename for t in tables)
         await engine.run_ddl(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
     else:
-        # Children first: the tenancy tables reference each other with RESTRICT.
-        for name in (
-            "task_update",
-            "timeline_event",
-            "pip_task",
-            "pip",
-            "intake_entry",
-            "regio_task_template",
-            "inburgeraar",
-            "audit_entry",
-            "membership",
-            "organisation",
-            "person",
-            "regio",
-        ):
-            await engine.run_ddl(f"DELETE FROM {name}")  # noqa: S608 (fixed names)
+        # Children first (foreign keys are RESTRICT): Piccolo sorts parents first.
+        for table in reversed(sort_table_classes(tables)):
+            await engine.run_ddl(f"DELETE FROM {table._meta.tablename}")  # noqa: S608 (table names)
 
 
 @pytest.fixture
@@ -198,7 +186,7 @@ async def demo(db: Settings) -> Settings:
     from partners.demo import seed_all
     from portal.casefile.routes import today
 
-    await seed_all(db.data_key, today())
+    await seed_all(db.data_key, today(), db.documents_path)
     return db
 
 

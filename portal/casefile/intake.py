@@ -184,3 +184,54 @@ def pip_suggestions(intake: dict[str, Any]) -> dict[str, str]:
     if lines:
         suggestions["reasoning"] = " ".join(lines)
     return suggestions
+
+
+async def prefill(
+    scope: Scope,
+    inburgeraar_id: int,
+    answers: dict[str, dict[str, Any]],
+    author_id: int | None,
+    source: str,
+) -> list[str]:
+    """Fill sections that have no entry yet with answers another party already gave (the
+    warme overdracht of COA), keeping that party's person as the author. Sections already
+    worked on are left alone; the special-category section is never pre-filled. Returns
+    the titles of the sections filled. Runs inside the caller's transaction."""
+    _require_regievoerder(scope)
+    data = TenantData(scope)
+    await data.get_writable(Inburgeraar, inburgeraar_id, Inburgeraar.id)
+    existing = {
+        row["section"]
+        for row in await data.select(IntakeEntry, IntakeEntry.section).where(
+            IntakeEntry.inburgeraar == inburgeraar_id
+        )
+    }
+    filled = []
+    for key, given in answers.items():
+        section = SECTIONS_BY_KEY[key]
+        known = {item.name for item in section.fields}
+        cleaned = {name: value for name, value in given.items() if name in known and value}
+        if section.special_category or key in existing or not cleaned:
+            continue
+        await data.insert(
+            IntakeEntry,
+            inburgeraar=inburgeraar_id,
+            section=key,
+            answers=json.dumps(cleaned, ensure_ascii=False),
+            author=author_id,
+        )
+        filled.append(section.title)
+    if filled:
+        await timeline.add_event(
+            data,
+            inburgeraar_id,
+            "intake",
+            f"Brede intake vooraf ingevuld uit {source}: {', '.join(t.lower() for t in filled)}",
+        )
+        await audit.record(
+            scope,
+            audit.AuditEvent(
+                "prefill", "intake", inburgeraar_id, subject_ref=subject(inburgeraar_id)
+            ),
+        )
+    return filled

@@ -69,6 +69,12 @@ class Settings:
         "Folder for the embedded database, broker, session files and generated secrets. "
         "Relative paths are taken from the project root.",
     )
+    documents_dir: str = _setting(
+        "",
+        "Folder for uploaded documents (warme overdracht). Empty: `documents/` inside the var "
+        "folder. Never inside `static/`: documents are served only through a checked, "
+        "audited route. Production needs a persistent, backed-up volume here.",
+    )
     base_url: str = _setting(
         "http://127.0.0.1:8000",
         "Public address of the portal, used in mails and the OpenID Connect redirect.",
@@ -105,6 +111,13 @@ class Settings:
     @property
     def var_path(self) -> Path:
         path = Path(self.var_dir)
+        return path if path.is_absolute() else PROJECT_ROOT / path
+
+    @property
+    def documents_path(self) -> Path:
+        if not self.documents_dir:
+            return self.var_path / "documents"
+        path = Path(self.documents_dir)
         return path if path.is_absolute() else PROJECT_ROOT / path
 
     @property

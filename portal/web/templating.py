@@ -89,6 +89,16 @@ def navigation(actor: Actor | None, path: str) -> list[NavItem]:
             items.append(NavItem("Mijn taken", f"{base}/taken"))
         if actor.role is Role.REGIEVOERDER:
             items.append(NavItem("Inburgeraars", f"{base}/inburgeraars"))
+        if actor.role is Role.TAALAANBIEDER:
+            items.append(NavItem("Lessen", f"{base}/lessen"))
+            items.append(NavItem("Groepen", f"{base}/groepen"))
+            items.append(NavItem("Cursisten", f"{base}/cursisten"))
+        if actor.role is Role.BEGELEIDER:
+            items.append(NavItem("Mijn begeleidingen", f"{base}/begeleiding"))
+        if actor.role in (Role.REGIEVOERDER, Role.COA):
+            items.append(NavItem("Overdrachten", f"{base}/overdrachten"))
+        if actor.role is Role.REGIOCOORDINATOR:
+            items.append(NavItem("Koppelingen", f"{base}/koppelingen"))
         items.append(NavItem("Organisaties", f"{base}/organisaties"))
         if actor.role is Role.BEHEERDER:
             items.append(NavItem("Personen", f"{base}/personen"))

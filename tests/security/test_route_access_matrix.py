@@ -24,11 +24,39 @@ from tests.conftest import login, token
 
 # Path parameters and which Alkmaar row their sample id comes from.
 PARAM_SOURCES = {
+    # The submitted overdracht of the Tesfamariam household (Gemeente Alkmaar, COA Alkmaar).
+    "overdracht_id": (
+        "SELECT o.id FROM coa_overdracht o JOIN coa_overdracht_person p ON p.overdracht = o.id "
+        "WHERE p.family_name = 'Tesfamariam' AND p.household_role = 'hoofdpersoon'"
+    ),
+    "member_id": (
+        "SELECT id FROM coa_overdracht_person "
+        "WHERE family_name = 'Tesfamariam' AND household_role = 'partner'"
+    ),
+    "document_id": "SELECT id FROM coa_overdracht_document",
     "inburgeraar_id": "SELECT id FROM inburgeraar WHERE family_name = 'Haddad'",
     "task_id": (
         "SELECT t.id FROM pip_task t JOIN inburgeraar i ON i.id = t.inburgeraar "
         "WHERE i.family_name = 'Haddad' AND t.kind = 'taal.intake'"
     ),
+    "begeleiding_task_id": (
+        "SELECT t.id FROM pip_task t JOIN inburgeraar i ON i.id = t.inburgeraar "
+        "WHERE i.family_name = 'Haddad' AND t.kind = 'begeleiding'"
+    ),
+    "pvt_task_id": (
+        "SELECT t.id FROM pip_task t JOIN inburgeraar i ON i.id = t.inburgeraar "
+        "WHERE i.family_name = 'Haddad' AND t.kind = 'pvt'"
+    ),
+    # Taal: Taalhuis Kennemerland's demo group, its first lesson, Amina Haddad's enrolment and
+    # report, and Omar Saleh's verzuim signal.
+    "group_id": "SELECT id FROM taal_group WHERE name = 'NT2 B1 ochtend'",
+    "lesson_id": "SELECT MIN(id) AS id FROM taal_lesson",
+    "enrolment_id": (
+        "SELECT e.id FROM taal_enrolment e JOIN inburgeraar i ON i.id = e.inburgeraar "
+        "WHERE i.family_name = 'Haddad'"
+    ),
+    "report_id": "SELECT MIN(id) AS id FROM taal_progress_report",
+    "signal_id": "SELECT MIN(id) AS id FROM taal_verzuim_signal",
     "organisation_id": "SELECT id FROM organisation WHERE name = 'Gemeente Alkmaar'",
     "person_id": "SELECT id FROM person WHERE email = 'regievoerder@alkmaar.demo'",
     "membership_id": (

@@ -1,0 +1,255 @@
+"""The warme overdracht through the web, as COA and the gemeente use it: koppeling, household,
+profile, planned talk, a question and its answer, acceptance into pre-filled cases, and COA's
+need-to-know after acceptance."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from litestar.testing import AsyncTestClient
+
+from partners.coa.tables import Overdracht
+from portal.casefile.tables import Inburgeraar
+from portal.core.clock import today
+from tests.conftest import login, token
+
+TODAY = today()
+FREE_BSNS = ("999990081", "999990093")
+
+
+async def _gemeente_id(client: AsyncTestClient, name: str) -> str:
+    html = (await client.get("/r/alkmaar/overdrachten/nieuw")).text
+    return re.search(rf'<option value="(\d+)">{name}</option>', html).group(1)
+
+
+async def _post(client: AsyncTestClient, url: str, data: dict) -> object:
+    return await client.post(url, data=data, follow_redirects=False)
+
+
+def _person(role: str, given: str, born: str, **extra: str) -> dict[str, str]:
+    return {
+        "household_role": role,
+        "given_names": given,
+        "family_name": "Tesfay",
+        "birth_date": born,
+        "nationality": "Eritrese",
+        "languages": "Tigrinya, Arabisch",
+        **extra,
+    }
+
+
+async def start_overdracht(client: AsyncTestClient, housing_in_days: int = 30) -> str:
+    """As COA: koppeling with the main person; returns the overdracht's path."""
+    response = await _post(
+        client,
+        "/r/alkmaar/overdrachten/nieuw",
+        {
+            "gemeente": await _gemeente_id(client, "Gemeente Alkmaar"),
+            "azc_location": "Azc Heerhugowaard",
+            "koppeling_date": (TODAY - timedelta(days=14)).isoformat(),
+            "housing_date": (TODAY + timedelta(days=housing_in_days)).isoformat(),
+            **_person(
+                "hoofdpersoon",
+                "Yonas",
+                "1988-02-01",
+                bsn=FREE_BSNS[0],
+                v_nummer="3012345678",
+                literacy="AA",
+                education="Middelbare school, 10 jaar",
+                work_experience="Timmerman, 8 jaar",
+                voorinburgering="Taalcursus A1 in het azc",
+                voorinburgering_consent="1",
+                interpreter_needed="1",
+            ),
+            "_csrf_token": await token(client),
+        },
+    )
+    assert response.status_code == 303, response.text
+    return response.headers["location"]
+
+
+async def complete_and_submit(client: AsyncTestClient, path: str) -> None:
+    csrf = await token(client)
+    for extra in (
+        _person("partner", "Saba", "1991-07-20", v_nummer="3012345679"),
+        _person("kind", "Lidya", (TODAY - timedelta(days=3 * 365)).isoformat()),
+    ):
+        response = await _post(client, f"{path}/personen", {**extra, "_csrf_token": csrf})
+        assert response.status_code == 303, response.text
+    await _post(
+        client,
+        f"{path}/profiel",
+        {
+            "country_of_origin": "Eritrea",
+            "childcare_needed": "1",
+            "practical_needs": "Tolk Tigrinya bij alle gesprekken",
+            "_csrf_token": csrf,
+        },
+    )
+    response = await _post(
+        client,
+        f"{path}/gesprek",
+        {
+            "scenario": "gecombineerd",
+            "talk_date": (TODAY + timedelta(days=3)).isoformat(),
+            "talk_time": "10:30",
+            "talk_mode": "locatie",
+            "talk_place": "Azc Heerhugowaard",
+            "attendees": ["coa", "regievoerder", "tolk"],
+            "_csrf_token": csrf,
+        },
+    )
+    assert response.status_code == 303, response.text
+    response = await _post(client, f"{path}/indienen", {"_csrf_token": csrf})
+    assert response.status_code == 303, response.text
+
+
+async def test_household_goes_from_koppeling_to_two_prefilled_cases(
+    client: AsyncTestClient,
+) -> None:
+    await login(client, "coa@alkmaar.demo")
+    path = await start_overdracht(client)
+    await complete_and_submit(client, path)
+    page = (await client.get(path)).text
+    assert "Ingediend" in page and "Saba" in page and "Lidya" in page
+
+    await login(client, "regievoerder@alkmaar.demo")
+    inbox = (await client.get("/r/alkmaar/overdrachten")).text
+    assert "Yonas Tesfay, Saba Tesfay, Lidya Tesfay" in inbox
+    response = await _post(
+        client,
+        f"{path}/vraag",
+        {
+            "question": "Is er al een datum voor de verhuizing?",
+            "_csrf_token": await token(client),
+        },
+    )
+    assert response.status_code == 303
+
+    await login(client, "coa@alkmaar.demo")
+    page = (await client.get(path)).text
+    assert "Vragen van de gemeente" in page
+    assert "Is er al een datum voor de verhuizing?" in page
+    response = await _post(
+        client,
+        f"{path}/antwoord",
+        {"answer": "Ja, over een maand.", "_csrf_token": await token(client)},
+    )
+    assert response.status_code == 303
+
+    await login(client, "regievoerder@alkmaar.demo")
+    page = (await client.get(path)).text
+    assert "Ja, over een maand." in page and "Cor COA" in page
+    response = await _post(
+        client,
+        f"{path}/accepteren",
+        {
+            "bsn_" + re.search(r'name="bsn_(\d+)"', page).group(1): FREE_BSNS[1],
+            "_csrf_token": await token(client),
+        },
+    )
+    assert response.status_code == 303, response.text
+    page = (await client.get(path)).text
+    cases = re.findall(r"/r/alkmaar/inburgeraars/(\d+)\">(\w+) Tesfay", page)
+    assert sorted(name for _, name in cases) == ["Saba", "Yonas"], "the child gets no case"
+    yonas = next(case for case, name in cases if name == "Yonas")
+
+    intake = (await client.get(f"/r/alkmaar/inburgeraars/{yonas}/intake")).text
+    assert "Timmerman, 8 jaar" in intake
+    assert "Taalcursus A1 in het azc" in intake
+    assert "Lidya Tesfay" in intake, "the household composition is pre-filled"
+    assert "Cor COA" in intake, "COA stays the author of what COA wrote"
+    case = (await client.get(f"/r/alkmaar/inburgeraars/{yonas}")).text
+    assert "Saba Tesfay" in case, "the two adults share a household"
+
+
+async def test_coa_reads_after_acceptance_and_loses_the_case_after_housing(
+    client: AsyncTestClient,
+) -> None:
+    await login(client, "coa@alkmaar.demo")
+    path = await start_overdracht(client)
+    await complete_and_submit(client, path)
+    await login(client, "regievoerder@alkmaar.demo")
+    page = (await client.get(path)).text
+    await _post(
+        client,
+        f"{path}/accepteren",
+        {
+            "bsn_" + re.search(r'name="bsn_(\d+)"', page).group(1): FREE_BSNS[1],
+            "_csrf_token": await token(client),
+        },
+    )
+    case_id = re.search(r"/r/alkmaar/inburgeraars/(\d+)\">Yonas", (await client.get(path)).text)[1]
+
+    await login(client, "coa@alkmaar.demo")
+    csrf = await token(client)
+    page = (await client.get(path)).text
+    assert "niet meer wijzigen" in page
+    assert 'action="' + path + '/profiel"' not in page
+    refused = await _post(
+        client, f"{path}/profiel", {"country_of_origin": "Soedan", "_csrf_token": csrf}
+    )
+    assert refused.status_code == 404
+    assert (await client.get(f"/r/alkmaar/inburgeraars/{case_id}")).status_code == 200
+
+    # The housing date passes: COA no longer sees the case nor the overdracht.
+    past = TODAY - timedelta(days=1)
+    await Inburgeraar.update({Inburgeraar.housing_date: past}, force=True)
+    await Overdracht.update({Overdracht.housing_date: past}, force=True)
+    assert (await client.get(f"/r/alkmaar/inburgeraars/{case_id}")).status_code == 404
+    assert (await client.get(path)).status_code == 404
+    assert "Tesfay" not in (await client.get("/r/alkmaar/overdrachten")).text
+
+
+async def test_submit_names_what_is_missing(client: AsyncTestClient) -> None:
+    await login(client, "coa@alkmaar.demo")
+    path = await start_overdracht(client)
+    response = await _post(client, f"{path}/indienen", {"_csrf_token": await token(client)})
+    assert response.status_code == 400
+    assert "Kies het scenario van de warme overdracht." in response.text
+    assert "Plan het overdrachtsgesprek" in response.text
+    assert "land van herkomst" in response.text
+    assert "Concept" in (await client.get(path)).text
+
+
+async def test_gemeente_never_sees_a_concept_and_other_coa_sees_nothing(
+    client: AsyncTestClient,
+) -> None:
+    await login(client, "coa@alkmaar.demo")
+    path = await start_overdracht(client)
+    await login(client, "regievoerder@alkmaar.demo")
+    assert (await client.get(path)).status_code == 404
+    await login(client, "regievoerder@heiloo.demo")
+    assert (await client.get(path)).status_code == 404
+    for who in ("docent@taal.alkmaar.demo", "begeleider@alkmaar.demo", "coordinator@alkmaar.demo"):
+        await login(client, who)
+        assert (await client.get(path)).status_code in (403, 404), who
+
+
+async def test_voorinburgering_needs_consent(client: AsyncTestClient) -> None:
+    await login(client, "coa@alkmaar.demo")
+    path = await start_overdracht(client)
+    response = await _post(
+        client,
+        f"{path}/personen",
+        {
+            **_person("partner", "Saba", "1991-07-20", voorinburgering="KNM-workshop"),
+            "_csrf_token": await token(client),
+        },
+    )
+    assert response.status_code == 400
+    assert "alleen mee met toestemming" in response.text
+    assert "Saba" not in re.sub(r'value="[^"]*"', "", (await client.get(path)).text)
+
+
+async def test_coordinator_sees_counts_only(client: AsyncTestClient) -> None:
+    await login(client, "coa@alkmaar.demo")
+    path = await start_overdracht(client)
+    await complete_and_submit(client, path)
+    await login(client, "coordinator@alkmaar.demo")
+    page = (await client.get("/r/alkmaar/koppelingen")).text
+    assert "Gemeente Alkmaar" in page
+    assert "Tesfay" not in page and "Yonas" not in page
+    row = re.search(r"Gemeente Alkmaar</td>\s*<td[^>]*>(\d+)</td>", page)
+    assert row and int(row.group(1)) >= 1
