@@ -253,3 +253,59 @@ async def test_coordinator_sees_counts_only(client: AsyncTestClient) -> None:
     assert "Tesfay" not in page and "Yonas" not in page
     row = re.search(r"Gemeente Alkmaar</td>\s*<td[^>]*>(\d+)</td>", page)
     assert row and int(row.group(1)) >= 1
+
+
+PDF = b"%PDF-1.4\n%test\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+async def _upload(client: AsyncTestClient, path: str, name: str, content: bytes, mime: str):
+    return await client.post(
+        f"{path}/documenten",
+        data={"_csrf_token": await token(client)},
+        files={"document": (name, content, mime)},
+        follow_redirects=False,
+    )
+
+
+async def test_bad_uploads_are_refused_and_change_nothing(client: AsyncTestClient) -> None:
+    await login(client, "coa@alkmaar.demo")
+    path = await start_overdracht(client)
+    good = await _upload(client, path, "paspoort.pdf", PDF, "application/pdf")
+    assert good.status_code == 303
+    root = client.app.state.settings.documents_path
+    files_before = {p for p in root.rglob("*") if p.is_file()}
+    cases = (
+        ("script.pdf", b"#!/bin/sh\necho pwned\n", "application/pdf", "geen PDF, JPEG of PNG"),
+        ("leeg.pdf", b"", "application/pdf", "Het bestand is leeg"),
+        ("groot.pdf", PDF + b"0" * (10 * 1024 * 1024), "application/pdf", "te groot"),
+    )
+    for name, content, mime, message in cases:
+        response = await _upload(client, path, name, content, mime)
+        assert response.status_code in (400, 413), name
+        assert message in response.text, name
+    page = (await client.get(path)).text
+    assert "paspoort.pdf" in page
+    assert not any(name in page for name, *_ in cases), "a refused file left a trace"
+    assert {p for p in root.rglob("*") if p.is_file()} == files_before, "a refused file was kept"
+
+
+async def test_document_download_is_for_who_may_see_it_and_audited(
+    client: AsyncTestClient,
+) -> None:
+    await login(client, "coa@alkmaar.demo")
+    path = await start_overdracht(client)
+    await _upload(client, path, "brief.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "image/png")
+    document = re.search(rf'href="({path}/documenten/\d+)"', (await client.get(path)).text)[1]
+    response = await client.get(document)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("image/png")
+    assert "attachment" in response.headers["content-disposition"]
+
+    await login(client, "regievoerder@alkmaar.demo")
+    assert (await client.get(document)).status_code == 404, "a concept is COA's alone"
+    await login(client, "docent@taal.alkmaar.demo")
+    assert (await client.get(document)).status_code in (403, 404)
+
+    await login(client, "privacy@alkmaar.demo")
+    log = (await client.get("/r/alkmaar/auditlog?medewerker=coa%40alkmaar.demo")).text
+    assert "download" in log
