@@ -1,0 +1,267 @@
+"""Aanmelding to placement, the rooster, verzuim follow-up and voortgang, through the web and
+the services, with who may see what."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from litestar.testing import AsyncTestClient
+
+from partners.taal import enrolments, rooster, verzuim
+from partners.taal.demo import _scope_of
+from portal.casefile import inburgeraars, pips
+from portal.core.clock import today
+from portal.core.settings import Settings
+from tenants import organisations
+from tenants.roles import Role
+from tests.conftest import csrf_from, login, token
+
+DOCENT = "docent@taal.alkmaar.demo"
+REGIE = "regievoerder@alkmaar.demo"
+TODAY = today()
+
+
+async def _new_case(data_key: str) -> int:
+    """A case of Gemeente Alkmaar with a PIP naming Taalhuis Kennemerland, not yet aangemeld."""
+    regie = await _scope_of(REGIE, Role.REGIEVOERDER)
+    brp = TODAY - timedelta(days=30)
+    case_id = await inburgeraars.register(
+        regie,
+        inburgeraars.NewInburgeraar(
+            bsn="999990238",
+            v_nummer="",
+            given_names="Nadia",
+            family_name="Karimi",
+            birth_date="1993-01-01",
+            doelgroep="asielstatushouder",
+            nareiziger=False,
+            plicht_start=(brp - timedelta(days=10)).isoformat(),
+            brp_date=brp.isoformat(),
+            languages="Dari",
+            interpreter_needed=False,
+            phone="",
+            email="",
+        ),
+        data_key,
+        TODAY,
+    )
+    school = next(
+        row["id"]
+        for row in await organisations.organisation_options(regie)
+        if row["name"] == "Taalhuis Kennemerland"
+    )
+    await pips.save_concept(
+        regie,
+        case_id,
+        pips.PipInput(
+            dagtekening=(TODAY - timedelta(days=2)).isoformat(),
+            leerroute="B",
+            niveau="B1",
+            intensiteit_b1="800",
+            map=False,
+            pvt=False,
+            begeleiding=False,
+            taalaanbieder=str(school),
+        ),
+    )
+    await pips.vaststellen(regie, case_id, TODAY)
+    return case_id
+
+
+async def test_aanmelding_intake_and_placement(demo: Settings, client: AsyncTestClient) -> None:
+    case_id = await _new_case(demo.data_key)
+    await login(client, REGIE)
+    panel = await client.get(f"/r/alkmaar/inburgeraars/{case_id}/taal")
+    assert "Aanmelden bij de taalaanbieder" in panel.text
+    response = await client.post(
+        f"/r/alkmaar/inburgeraars/{case_id}/taal/aanmelden",
+        data={"_csrf_token": csrf_from(panel.text)},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    panel = await client.get(f"/r/alkmaar/inburgeraars/{case_id}/taal")
+    assert "Taalhuis Kennemerland: aangemeld" in panel.text
+    assert "Aanmelden bij de taalaanbieder</button>" not in panel.text
+
+    client.cookies.clear()
+    await login(client, DOCENT)
+    listing = await client.get("/r/alkmaar/cursisten?status=aangemeld")
+    enrolment = re.search(r'href="/r/alkmaar/cursisten/(\d+)">Nadia Karimi', listing.text).group(1)
+    url = f"/r/alkmaar/cursisten/{enrolment}"
+    csrf = await token(client, url)
+    await client.post(f"{url}/accepteren", data={"_csrf_token": csrf})
+    page = await client.get(url)
+    assert "Intake en plaatsingstoets" in page.text
+
+    # The intake needs every level and the hours; then placement needs a group.
+    response = await client.post(
+        f"{url}/intake", data={"intake_date": TODAY.isoformat(), "_csrf_token": csrf}
+    )
+    assert response.status_code == 400
+    assert "Kies het niveau voor lezen." in response.text
+    levels = {f"level_{skill}": "A1" for skill in enrolments.SKILLS}
+    response = await client.post(
+        f"{url}/intake",
+        data={
+            "intake_date": TODAY.isoformat(),
+            "hours_per_week": "12",
+            **levels,
+            "_csrf_token": csrf,
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    groups = await client.get("/r/alkmaar/groepen")
+    group = re.search(r'href="/r/alkmaar/groepen/(\d+)">NT2 B1 ochtend', groups.text).group(1)
+    response = await client.post(
+        f"{url}/plaatsen",
+        data={"group_id": group, "start_date": TODAY.isoformat(), "_csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    page = await client.get(url)
+    assert "Actief" in page.text and "NT2 B1 ochtend" in page.text
+    response = await client.post(f"{url}/code", data={"_csrf_token": csrf})
+    code = re.search(r'class="taal-code">(\d{6})<', response.text).group(1)
+    assert code not in (await client.get(url)).text
+
+    # The PIP's tasks followed: aanmelden, intake and start are done.
+    client.cookies.clear()
+    await login(client, REGIE)
+    case = await client.get(f"/r/alkmaar/inburgeraars/{case_id}")
+    for title in (
+        "Aanmelden bij de taalaanbieder",
+        "Intake en plaatsingstoets",
+        "Start van de lessen",
+    ):
+        row = re.search(re.escape(title) + r"[\s\S]*?</tr>", case.text).group(0)
+        assert "Afgerond" in row, title
+
+
+async def test_group_rooster_skips_holidays_and_cancelled_lessons(demo: Settings) -> None:
+    docent = await _scope_of(DOCENT, Role.TAALAANBIEDER)
+    monday = TODAY + timedelta(days=7 - TODAY.weekday())
+    group_id = await rooster.create_group(
+        docent,
+        rooster.GroupInput(
+            name="Alfa middag",
+            docent_id=str(docent.person_id),
+            location="Heiloo",
+            capacity="1",
+            start_date=monday.isoformat(),
+            end_date=(monday + timedelta(days=13)).isoformat(),
+        ),
+    )
+    await rooster.add_slot(docent, group_id, rooster.SlotInput("0", "13:00", "15:30"))
+    await rooster.add_slot(docent, group_id, rooster.SlotInput("3", "13:00", "15:30"))
+    await rooster.add_holiday(docent, "Studiedag", monday.isoformat(), monday.isoformat())
+    assert await rooster.generate_lessons(docent, group_id, TODAY) == 3
+    assert await rooster.generate_lessons(docent, group_id, TODAY) == 0
+    lessons = await rooster.lessons_of_group(docent, group_id, TODAY)
+    assert [lesson["lesson_date"] for lesson in lessons] == [
+        monday + timedelta(days=3),
+        monday + timedelta(days=7),
+        monday + timedelta(days=10),
+    ]
+    assert all(lesson["minutes"] == 150 for lesson in lessons)
+    await rooster.cancel_lesson(docent, lessons[0]["id"], "Docent ziek")
+    again = await rooster.lessons_of_group(docent, group_id, TODAY)
+    assert again[0]["status"] == "geannuleerd"
+
+
+def test_verzuim_rules_on_lines() -> None:
+    def line(day: int, status: str) -> dict:
+        return {
+            "lesson_date": date(2026, 11, day),
+            "status": status,
+            "minutes_offered": 180,
+            "minutes_attended": 0 if status == "ongeoorloofd" else 180,
+        }
+
+    newest_first = [line(20, "ongeoorloofd"), line(19, "ongeoorloofd"), line(18, "aanwezig")]
+    rule = verzuim.Rule("reeks", lessons=3)
+    assert verzuim.streak(newest_first, rule) is None
+    newest_first.insert(0, line(23, "ongeoorloofd"))
+    assert [x["lesson_date"].day for x in verzuim.streak(newest_first, rule)] == [19, 20, 23]
+    hours = verzuim.Rule("uren", hours=8, weeks=4)
+    assert verzuim.hours_absent(newest_first, hours, date(2026, 11, 23)) is not None
+    assert verzuim.hours_absent(newest_first, hours, date(2027, 1, 30)) is None
+
+
+async def test_regievoerder_follows_up_the_signal(client: AsyncTestClient) -> None:
+    await login(client, REGIE)
+    tasks = await client.get("/r/alkmaar/taken?zoek=Saleh")
+    case = re.search(r'href="/r/alkmaar/inburgeraars/(\d+)">Omar Saleh', tasks.text).group(1)
+    panel = await client.get(f"/r/alkmaar/inburgeraars/{case}/taal")
+    signal = re.search(r'action="/r/alkmaar/verzuim/(\d+)"', panel.text).group(1)
+    csrf = csrf_from(panel.text)
+    response = await client.post(
+        f"/r/alkmaar/verzuim/{signal}", data={"follow_up": "gesprek", "_csrf_token": csrf}
+    )
+    assert "Vul een reden in." in response.text
+    await client.post(
+        f"/r/alkmaar/verzuim/{signal}",
+        data={
+            "follow_up": "waarschuwing",
+            "follow_up_reason": "Gesprek gevoerd; schriftelijke waarschuwing verstuurd.",
+            "_csrf_token": csrf,
+        },
+    )
+    panel = await client.get(f"/r/alkmaar/inburgeraars/{case}/taal")
+    assert "Opgevolgd: Schriftelijke waarschuwing" in panel.text
+    tasks = await client.get("/r/alkmaar/taken?zoek=Saleh&status=afgerond")
+    assert "Verzuimsignaal" in tasks.text
+    # Another gemeente's regievoerder and the school cannot record a follow-up.
+    client.cookies.clear()
+    await login(client, "regievoerder@heiloo.demo")
+    response = await client.post(
+        f"/r/alkmaar/verzuim/{signal}",
+        data={
+            "follow_up": "geen_actie",
+            "follow_up_reason": "x",
+            "_csrf_token": await token(client),
+        },
+    )
+    assert response.status_code == 404
+
+
+async def test_report_refuses_afschalen_before_600_hours_and_gemeente_reads_it(
+    client: AsyncTestClient,
+) -> None:
+    await login(client, DOCENT)
+    listing = await client.get("/r/alkmaar/cursisten")
+    enrolment = re.search(r'href="/r/alkmaar/cursisten/(\d+)">Lina Kovalenko', listing.text).group(
+        1
+    )
+    url = f"/r/alkmaar/cursisten/{enrolment}"
+    page = await client.get(url)
+    assert "Afschalen kan pas na 600 uur les. Gevolgd: 3 uur, nog 597 uur te gaan." in page.text
+    levels = {f"level_{skill}": "A2" for skill in enrolments.SKILLS}
+    form = {
+        "kind": "voortgang",
+        "period_end": TODAY.isoformat(),
+        "advice": "afschalen",
+        "remarks": "Goede inzet bij spreken.",
+        "_csrf_token": csrf_from(page.text),
+        **levels,
+    }
+    response = await client.post(f"{url}/rapportages", data=form)
+    assert response.status_code == 400
+    assert "Afschalen kan pas na 600 uur les; er zijn nu 3 uur gevolgd." in response.text
+    form["advice"] = "op_schema"
+    response = await client.post(f"{url}/rapportages", data=form, follow_redirects=False)
+    report_url = response.headers["location"]
+    assert (await client.get(report_url)).status_code == 200
+
+    client.cookies.clear()
+    await login(client, REGIE)
+    report = await client.get(report_url)
+    assert "Voortgangsrapportage: Lina Kovalenko" in report.text
+    assert "Goede inzet bij spreken." in report.text
+    # Other gemeenten and other schools do not see it.
+    for other in ("regievoerder@heiloo.demo", "docent@roc.alkmaar.demo"):
+        client.cookies.clear()
+        await login(client, other)
+        assert (await client.get(report_url)).status_code == 404
+        assert (await client.get(url)).status_code in (403, 404)
