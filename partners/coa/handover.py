@@ -574,11 +574,15 @@ async def _main_names(data: TenantData, overdracht_ids: list[int]) -> dict[int, 
     return {key: ", ".join(value) for key, value in names.items()}
 
 
-async def waiting_count(scope: Scope) -> int:
-    """How many overdrachten wait for the gemeente (for its start page)."""
-    if scope.role is not Role.REGIEVOERDER:
-        return 0
-    return await TenantData(scope).count(Overdracht).where(Overdracht.status == "ingediend")
+async def status_counts(scope: Scope) -> dict[str, int]:
+    """How many overdrachten the actor can see, per status (for the start page)."""
+    if scope.role not in (Role.COA, Role.REGIEVOERDER):
+        return {}
+    data = TenantData(scope)
+    return {
+        status: await data.count(Overdracht).where(Overdracht.status == status)
+        for status in profile.STATUS_LABELS
+    }
 
 
 async def for_case(scope: Scope, inburgeraar_id: int) -> dict[str, Any] | None:

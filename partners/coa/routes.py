@@ -21,6 +21,7 @@ from portal.core.pagination import PageRequest
 from portal.core.validation import ValidationFailed
 from portal.web.errors import error_page
 from portal.web.flash import flash
+from portal.web.start_tiles import Tile, register_tiles
 from portal.web.templating import page
 from tenants.roles import Role
 from tenants.scope import Scope
@@ -40,6 +41,27 @@ register_panel(
         order=10,
     )
 )
+
+
+async def _start_tiles(scope: Scope) -> list[Tile]:
+    counts = await handover.status_counts(scope)
+    base = f"/r/{scope.tenant_slug}/overdrachten"
+    if scope.role is Role.REGIEVOERDER:
+        return [Tile("Overdrachten van COA wachten", counts["ingediend"], base, "warning")]
+    if scope.role is Role.COA:
+        return [
+            Tile(
+                "Vragen van de gemeente",
+                counts["teruggestuurd"],
+                f"{base}?status=teruggestuurd",
+                "danger",
+            ),
+            Tile("Concepten", counts["concept"], f"{base}?status=concept"),
+        ]
+    return []
+
+
+register_tiles("coa", _start_tiles)
 
 
 def _scope(request: Request) -> Scope:

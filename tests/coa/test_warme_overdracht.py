@@ -309,3 +309,20 @@ async def test_document_download_is_for_who_may_see_it_and_audited(
     await login(client, "privacy@alkmaar.demo")
     log = (await client.get("/r/alkmaar/auditlog?medewerker=coa%40alkmaar.demo")).text
     assert "download" in log
+
+
+async def test_start_pages_count_what_waits(client: AsyncTestClient) -> None:
+    # The demo has one overdracht waiting for Gemeente Alkmaar and one concept at COA.
+    await login(client, "regievoerder@alkmaar.demo")
+    home = (await client.get("/r/alkmaar/")).text
+    waiting = re.search(r"Overdrachten van COA wachten</a></h3>\s*<p[^>]*>(\d+)<", home)
+    assert waiting and waiting.group(1) == "1"
+    await login(client, "coa@alkmaar.demo")
+    home = (await client.get("/r/alkmaar/")).text
+    concepts = re.search(r"Concepten</a></h3>\s*<p[^>]*>(\d+)<", home)
+    assert concepts and concepts.group(1) == "1"
+    await login(client, "regievoerder@heiloo.demo")
+    assert (
+        'Overdrachten van COA wachten</a></h3>\n    <p class="portal-card__figure">0<'
+        in (await client.get("/r/alkmaar/")).text
+    )
