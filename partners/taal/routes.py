@@ -51,8 +51,8 @@ def _text(form: FormMultiDict, name: str) -> str:
     return str(form.get(name, "")).strip()
 
 
-def _levels(form: FormMultiDict) -> dict[str, str]:
-    return {skill: _text(form, f"level_{skill}") for skill in enrolments.SKILLS}
+def _levels(form: FormMultiDict, prefix: str = "level_") -> dict[str, str]:
+    return {skill: _text(form, f"{prefix}{skill}") for skill in enrolments.SKILLS}
 
 
 COMMON = {
@@ -485,7 +485,7 @@ class EnrolmentController(Controller):
                 voortgang.ReportInput(
                     kind=_text(form, "kind"),
                     period_end=_text(form, "period_end"),
-                    levels=_levels(form),
+                    levels=_levels(form, "report_level_"),
                     advice=_text(form, "advice"),
                     exam_results=str(form.get("exam_results", "")),
                     remarks=str(form.get("remarks", "")),

@@ -192,7 +192,7 @@ async def file_report(scope: Scope, enrolment_id: int, form: ReportInput, today:
         check.fail("period_end", "De periode kan niet in de toekomst eindigen.")
     for skill, label in SKILLS.items():
         if form.levels.get(skill) not in LEVELS:
-            check.fail(f"level_{skill}", f"Kies het niveau voor {label.lower()}.")
+            check.fail(f"report_level_{skill}", f"Kies het niveau voor {label.lower()}.")
     summary = await hours(scope, enrolment["inburgeraar"], enrolment["leerroute"])
     if form.advice not in ADVICE:
         check.fail("advice", "Kies een advies.")

@@ -237,7 +237,7 @@ async def test_report_refuses_afschalen_before_600_hours_and_gemeente_reads_it(
     url = f"/r/alkmaar/cursisten/{enrolment}"
     page = await client.get(url)
     assert "Afschalen kan pas na 600 uur les. Gevolgd: 3 uur, nog 597 uur te gaan." in page.text
-    levels = {f"level_{skill}": "A2" for skill in enrolments.SKILLS}
+    levels = {f"report_level_{skill}": "A2" for skill in enrolments.SKILLS}
     form = {
         "kind": "voortgang",
         "period_end": TODAY.isoformat(),
