@@ -139,10 +139,12 @@ async def sync_with_pip(
             )
             created.setdefault(organisation, []).append(task.title)
         elif row["status"] not in CLOSED and row["assigned_organisation"] != organisation:
+            # The person named by the old organisation does not work for the new one.
             await data.update(
                 PipTask,
                 row["id"],
                 assigned_organisation=organisation,
+                assigned_person=None,
                 pip=pip["id"],
                 updated_at=now,
             )
@@ -454,8 +456,13 @@ async def reassign(scope: Scope, task_id: int, organisation_id: str) -> None:
                 "Een afgeronde of vervallen taak kan niet meer worden overgedragen.",
             )
         check.done()
+        # The new organisation names its own person (the old one's begeleider loses the case).
         await data.update(
-            PipTask, task_id, assigned_organisation=org_id, updated_at=datetime.now(UTC)
+            PipTask,
+            task_id,
+            assigned_organisation=org_id,
+            assigned_person=None,
+            updated_at=datetime.now(UTC),
         )
         await _note(data, task_id, "Overgedragen aan een andere organisatie.")
         await timeline.add_event(

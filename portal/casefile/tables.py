@@ -203,8 +203,12 @@ def _handed_over_by(scope: Scope) -> Visibility:
 
 
 def _tasks_named_to(scope: Scope):
+    # Named to this person for the organisation they act for now: someone who works for two
+    # organisations does not carry one's cases into the other.
     return PipTask.select(PipTask.inburgeraar).where(
-        (PipTask.tenant == scope.tenant_id) & (PipTask.assigned_person == scope.person_id)
+        (PipTask.tenant == scope.tenant_id)
+        & (PipTask.assigned_person == scope.person_id)
+        & (PipTask.assigned_organisation == scope.organisation_id)
     )
 
 
@@ -253,6 +257,12 @@ def _task_visible(scope: Scope) -> Visibility:
 def _update_visible(scope: Scope) -> Visibility:
     if scope.role is Role.REGIEVOERDER:
         return TaskUpdate.task.inburgeraar.gemeente == scope.organisation_id
+    if scope.role is Role.BEGELEIDER:
+        # The threads of the tasks the begeleider sees (see _task_visible), not a colleague's.
+        return (TaskUpdate.task.assigned_organisation == scope.organisation_id) & (
+            (TaskUpdate.task.assigned_person == scope.person_id)
+            | TaskUpdate.task.assigned_person.is_null()
+        )
     if scope.role in PARTNER_ROLES:
         return TaskUpdate.task.assigned_organisation == scope.organisation_id
     return scope.role is Role.SYSTEM
@@ -261,6 +271,11 @@ def _update_visible(scope: Scope) -> Visibility:
 def _timeline_visible(scope: Scope) -> Visibility:
     if scope.role is Role.REGIEVOERDER:
         return TimelineEvent.inburgeraar.gemeente == scope.organisation_id
+    if scope.role is Role.BEGELEIDER:
+        # The organisation's events on the begeleider's own cases only.
+        return (TimelineEvent.organisation == scope.organisation_id) & (
+            TimelineEvent.inburgeraar.is_in(_tasks_named_to(scope))
+        )
     if scope.role in PARTNER_ROLES:
         return TimelineEvent.organisation == scope.organisation_id
     return scope.role is Role.SYSTEM
