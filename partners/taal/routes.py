@@ -11,11 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.datastructures import FormMultiDict
+from litestar.datastructures import FormMultiDict, UploadFile
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from partners.taal import enrolments, registers, rooster, verzuim, voortgang
+from partners.taal import attendance_import, enrolments, registers, rooster, verzuim, voortgang
 from portal.auth.guards import allow
 from portal.casefile.case_panels import CasePanel, register_panel
 from portal.casefile.inburgeraars import parse_date
@@ -99,6 +99,66 @@ class LessonController(Controller):
             show_all=bool(alle),
             lessons=await rooster.lessons_on(scope, day, own_only=not alle),
         )
+
+    def _import_page(
+        self,
+        request: Request,
+        plan: attendance_import.Plan | None = None,
+        error: str | None = None,
+        action: str = "",
+        status_code: int = 200,
+    ) -> Template:
+        return _page(
+            request,
+            "taal/import.html",
+            status_code=status_code,
+            plan=plan,
+            error=error,
+            action=action,
+            columns=attendance_import.COLUMNS,
+            template_csv=attendance_import.TEMPLATE_CSV,
+        )
+
+    @get("/import", name="taal_import")
+    async def import_form(self, request: Request, slug: FromPath[str]) -> Template:
+        return self._import_page(request)
+
+    @post(
+        "/import",
+        name="taal_import_upload",
+        request_max_body_size=attendance_import.MAX_BYTES + 64 * 1024,
+    )
+    async def import_upload(self, request: Request, slug: FromPath[str]) -> Template | Redirect:
+        form = await request.form()
+        action = "importeren" if _text(form, "actie") == "importeren" else "controleren"
+        upload = form.get("bestand")
+        if not isinstance(upload, UploadFile):
+            return self._import_page(
+                request,
+                error="Kies een CSV-bestand om in te lezen.",
+                action=action,
+                status_code=400,
+            )
+        try:
+            raw = await upload.read(attendance_import.MAX_BYTES + 1)
+            if len(raw) > attendance_import.MAX_BYTES:
+                raise attendance_import.FileRefused("Het bestand is groter dan 2 MB. Splits het.")
+            if action == "controleren":
+                plan = await attendance_import.check(_scope(request), raw, clock.today())
+                return self._import_page(request, plan=plan, action=action)
+            plan = await attendance_import.run(_scope(request), raw, clock.today())
+        except attendance_import.FileRefused as refused:
+            return self._import_page(request, error=str(refused), action=action, status_code=400)
+        finally:
+            await upload.close()
+        if not plan.ok:
+            return self._import_page(request, plan=plan, action=action, status_code=400)
+        flash(
+            request,
+            f"{len(plan.new_rows)} regels ingelezen, {plan.skipped} stonden er al en zijn "
+            "overgeslagen.",
+        )
+        return Redirect(path=f"/r/{slug}/lessen", status_code=303)
 
     @get("/{lesson_id:int}", name="taal_register")
     async def register(

@@ -258,6 +258,9 @@ register_policy(
 )
 
 
+INSERT_CHUNK = 500
+
+
 async def insert_many(data: TenantData, table: type[Table], rows: list[dict[str, Any]]) -> None:
     """Insert many rows of one scope in one statement, with the checks of
     `TenantData.insert` done per column instead of per row: a 16-learner register is one
@@ -277,7 +280,10 @@ async def insert_many(data: TenantData, table: type[Table], rows: list[dict[str,
         found = await data.count(target).where(key.is_in(list(wanted)))
         if found != len(wanted):
             raise NotFound(target.__name__)
-    await table.insert(*(table(tenant=data.scope.tenant_id, **row) for row in rows)).run()
+    # In chunks: SQLite allows some 32,000 parameters per statement.
+    for start in range(0, len(rows), INSERT_CHUNK):
+        chunk = rows[start : start + INSERT_CHUNK]
+        await table.insert(*(table(tenant=data.scope.tenant_id, **row) for row in chunk)).run()
 
 
 # Every table of this package, for its Piccolo app (parents before children).
