@@ -626,10 +626,52 @@ class CaseTaalController(Controller):
         return Redirect(path=f"/r/{slug}/inburgeraars/{inburgeraar_id}#panel-taal", status_code=303)
 
 
+class VerzuimRulesController(Controller):
+    """The regio's verzuim rules, for its beheerder."""
+
+    path = "/r/{slug:str}/instellingen/verzuim"
+    guards = [allow(Role.BEHEERDER)]
+
+    async def _form(
+        self, request: Request, values: dict, errors: dict, status_code: int = 200
+    ) -> Template:
+        return _page(
+            request,
+            "taal/verzuim_rules.html",
+            status_code=status_code,
+            values=values,
+            errors=errors,
+        )
+
+    @get("/", name="taal_verzuim_rules")
+    async def form(self, request: Request, slug: FromPath[str]) -> Template:
+        rules = {rule.kind: rule for rule in await verzuim.rules(_scope(request))}
+        values = {
+            "lessons": str(rules["reeks"].lessons) if "reeks" in rules else "0",
+            "hours": str(rules["uren"].hours) if "uren" in rules else "0",
+            "weeks": str(rules["uren"].weeks) if "uren" in rules else "0",
+        }
+        return await self._form(request, values, {})
+
+    @post("/", name="taal_verzuim_rules_save")
+    async def save(self, request: Request, slug: FromPath[str]) -> Template | Redirect:
+        form = await request.form()
+        values = {key: str(value) for key, value in form.items()}
+        try:
+            await verzuim.save_rules(
+                _scope(request), _text(form, "lessons"), _text(form, "hours"), _text(form, "weeks")
+            )
+        except ValidationFailed as failed:
+            return await self._form(request, values, failed.errors, status_code=400)
+        flash(request, "De verzuimregels van de regio zijn opgeslagen.")
+        return Redirect(path=f"/r/{slug}/instellingen/verzuim", status_code=303)
+
+
 # Controllers and route handlers of this package, in the order portal/app.py mounts them.
 ROUTE_HANDLERS: list[Any] = [
     LessonController,
     GroupController,
     EnrolmentController,
     CaseTaalController,
+    VerzuimRulesController,
 ]

@@ -265,3 +265,49 @@ async def test_report_refuses_afschalen_before_600_hours_and_gemeente_reads_it(
         await login(client, other)
         assert (await client.get(report_url)).status_code == 404
         assert (await client.get(url)).status_code in (403, 404)
+
+
+async def test_beheerder_sets_the_verzuim_rules(client: AsyncTestClient) -> None:
+    await login(client, "beheer@alkmaar.demo")
+    page = await client.get("/r/alkmaar/instellingen/verzuim")
+    assert 'value="3"' in page.text
+    csrf = csrf_from(page.text)
+    response = await client.post(
+        "/r/alkmaar/instellingen/verzuim",
+        data={"lessons": "2", "hours": "10", "weeks": "", "_csrf_token": csrf},
+    )
+    assert response.status_code == 400
+    assert "Vul een heel getal van 0 tot 52 in." in response.text
+    await client.post(
+        "/r/alkmaar/instellingen/verzuim",
+        data={"lessons": "2", "hours": "0", "weeks": "0", "_csrf_token": csrf},
+    )
+    beheer = await _scope_of("beheer@alkmaar.demo", Role.BEHEERDER)
+    assert await verzuim.rules(beheer) == [verzuim.Rule("reeks", lessons=2)]
+    # Other roles may not change them.
+    client.cookies.clear()
+    await login(client, REGIE)
+    assert (await client.get("/r/alkmaar/instellingen/verzuim")).status_code == 403
+
+
+async def test_taal_panel_only_for_own_cases(client: AsyncTestClient) -> None:
+    await login(client, REGIE)
+    tasks = await client.get("/r/alkmaar/taken?zoek=Haddad")
+    case = re.search(r'href="/r/alkmaar/inburgeraars/(\d+)">Amina Haddad', tasks.text).group(1)
+    url = f"/r/alkmaar/inburgeraars/{case}/taal"
+    page = await client.get(url)
+    assert "Voortgangsrapportage tot" in page.text
+    assert "<html" in page.text
+    fragment = await client.get(url, headers={"hx-request": "true"})
+    assert "<html" not in fragment.text and "Voortgangsrapportage tot" in fragment.text
+    for other, status in (
+        ("regievoerder@heiloo.demo", 404),
+        ("docent@roc.alkmaar.demo", 404),
+        ("begeleider@alkmaar.demo", 403),
+        ("coa@alkmaar.demo", 403),
+    ):
+        client.cookies.clear()
+        await login(client, other)
+        response = await client.get(url)
+        assert response.status_code == status, other
+        assert "Haddad" not in response.text
