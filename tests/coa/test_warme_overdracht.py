@@ -31,7 +31,7 @@ def _person(role: str, given: str, born: str, **extra: str) -> dict[str, str]:
     return {
         "household_role": role,
         "given_names": given,
-        "family_name": "Tesfay",
+        "family_name": "Gebremedhin",
         "birth_date": born,
         "nationality": "Eritrese",
         "languages": "Tigrinya, Arabisch",
@@ -116,7 +116,7 @@ async def test_household_goes_from_koppeling_to_two_prefilled_cases(
 
     await login(client, "regievoerder@alkmaar.demo")
     inbox = (await client.get("/r/alkmaar/overdrachten")).text
-    assert "Yonas Tesfay, Saba Tesfay, Lidya Tesfay" in inbox
+    assert "Yonas Gebremedhin, Saba Gebremedhin, Lidya Gebremedhin" in inbox
     response = await _post(
         client,
         f"{path}/vraag",
@@ -151,17 +151,17 @@ async def test_household_goes_from_koppeling_to_two_prefilled_cases(
     )
     assert response.status_code == 303, response.text
     page = (await client.get(path)).text
-    cases = re.findall(r"/r/alkmaar/inburgeraars/(\d+)\">(\w+) Tesfay", page)
+    cases = re.findall(r"/r/alkmaar/inburgeraars/(\d+)\">(\w+) Gebremedhin", page)
     assert sorted(name for _, name in cases) == ["Saba", "Yonas"], "the child gets no case"
     yonas = next(case for case, name in cases if name == "Yonas")
 
     intake = (await client.get(f"/r/alkmaar/inburgeraars/{yonas}/intake")).text
     assert "Timmerman, 8 jaar" in intake
     assert "Taalcursus A1 in het azc" in intake
-    assert "Lidya Tesfay" in intake, "the household composition is pre-filled"
+    assert "Lidya Gebremedhin" in intake, "the household composition is pre-filled"
     assert "Cor COA" in intake, "COA stays the author of what COA wrote"
     case = (await client.get(f"/r/alkmaar/inburgeraars/{yonas}")).text
-    assert "Saba Tesfay" in case, "the two adults share a household"
+    assert "Saba Gebremedhin" in case, "the two adults share a household"
 
 
 async def test_coa_reads_after_acceptance_and_loses_the_case_after_housing(
@@ -199,7 +199,7 @@ async def test_coa_reads_after_acceptance_and_loses_the_case_after_housing(
     await Overdracht.update({Overdracht.housing_date: past}, force=True)
     assert (await client.get(f"/r/alkmaar/inburgeraars/{case_id}")).status_code == 404
     assert (await client.get(path)).status_code == 404
-    assert "Tesfay" not in (await client.get("/r/alkmaar/overdrachten")).text
+    assert "Gebremedhin" not in (await client.get("/r/alkmaar/overdrachten")).text
 
 
 async def test_submit_names_what_is_missing(client: AsyncTestClient) -> None:
@@ -250,7 +250,7 @@ async def test_coordinator_sees_counts_only(client: AsyncTestClient) -> None:
     await login(client, "coordinator@alkmaar.demo")
     page = (await client.get("/r/alkmaar/koppelingen")).text
     assert "Gemeente Alkmaar" in page
-    assert "Tesfay" not in page and "Yonas" not in page
+    assert "Gebremedhin" not in page and "Yonas" not in page
     row = re.search(r"Gemeente Alkmaar</td>\s*<td[^>]*>(\d+)</td>", page)
     assert row and int(row.group(1)) >= 1
 
@@ -326,3 +326,57 @@ async def test_start_pages_count_what_waits(client: AsyncTestClient) -> None:
         'Overdrachten van COA wachten</a></h3>\n    <p class="portal-card__figure">0<'
         in (await client.get("/r/alkmaar/")).text
     )
+
+
+async def test_acceptance_links_a_case_that_already_exists(client: AsyncTestClient) -> None:
+    # The gemeente registered Yonas already (from a DUO signal); acceptance must not
+    # make a second case, and must not overwrite intake sections already worked on.
+    await login(client, "regievoerder@alkmaar.demo")
+    registered = await _post(
+        client,
+        "/r/alkmaar/inburgeraars/nieuw",
+        {
+            "bsn": FREE_BSNS[0],
+            "given_names": "Yonas",
+            "family_name": "Gebremedhin",
+            "birth_date": "1988-02-01",
+            "doelgroep": "asielstatushouder",
+            "_csrf_token": await token(client),
+        },
+    )
+    assert registered.status_code == 303, registered.text[-3000:]
+    case_path = registered.headers["location"]
+    saved = await _post(
+        client,
+        f"{case_path}/intake",
+        {
+            "section": "opleiding_werk",
+            "opleiding": "Vakschool",
+            "werkervaring": "Eigen zaak",
+            "_csrf_token": await token(client),
+        },
+    )
+    assert saved.status_code == 303, saved.text
+
+    await login(client, "coa@alkmaar.demo")
+    path = await start_overdracht(client)
+    await complete_and_submit(client, path)
+    await login(client, "regievoerder@alkmaar.demo")
+    page = (await client.get(path)).text
+    response = await _post(
+        client,
+        f"{path}/accepteren",
+        {
+            "bsn_" + re.search(r'name="bsn_(\d+)"', page).group(1): FREE_BSNS[1],
+            "_csrf_token": await token(client),
+        },
+    )
+    assert response.status_code == 303
+    page = (await client.get(path)).text
+    assert f'href="{case_path}"' in page, "Yonas is linked to the case that was there"
+    listing = (await client.get("/r/alkmaar/inburgeraars?zoek=Gebremedhin")).text
+    yonas_cases = set(re.findall(r'inburgeraars/(\d+)">Gebremedhin, Yonas<', listing))
+    assert yonas_cases == {case_path.rsplit("/", 1)[1]}
+    intake = (await client.get(f"{case_path}/intake")).text
+    assert "Eigen zaak" in intake and "Timmerman, 8 jaar" not in intake
+    assert "Tigrinya" in intake, "empty sections are still pre-filled"

@@ -33,7 +33,7 @@ PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\
 async def fill_member(page: Page, role: str, given: str, born: str, bsn: str = "") -> None:
     await page.get_by_label(re.compile(r"^Rol in het huishouden")).select_option(label=role)
     await page.get_by_label(re.compile(r"^Voornamen")).fill(given)
-    await page.get_by_label(re.compile(r"^Achternaam")).fill("Tesfay")
+    await page.get_by_label(re.compile(r"^Achternaam")).fill("Gebremedhin")
     await page.get_by_label(re.compile(r"^Geboortedatum")).fill(born)
     if bsn:
         await page.get_by_label("BSN", exact=True).fill(bsn)
@@ -65,7 +65,7 @@ async def test_coa_hands_a_household_over_and_the_gemeente_accepts(
     await page.get_by_label("Werkervaring").fill("Timmerman, 8 jaar")
     await audit.check("coa-new-koppeling")
     await page.get_by_role("button", name="Koppeling vastleggen").click()
-    await expect(page.get_by_role("heading", level=1)).to_have_text("Overdracht Yonas Tesfay")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Overdracht Yonas Gebremedhin")
     overdracht_url = page.url
 
     # --- 2. The household, the profile and the talk.
@@ -77,7 +77,7 @@ async def test_coa_hands_a_household_over_and_the_gemeente_accepts(
         await fill_member(page, role, given, born)
         await page.get_by_role("button", name="Gezinslid opslaan").click()
         await expect(page.get_by_role("status").first).to_contain_text("toegevoegd")
-    lidya = page.locator("article").filter(has_text="Lidya Tesfay")
+    lidya = page.locator("article").filter(has_text="Lidya Gebremedhin")
     await expect(lidya).to_contain_text("minderjarig, gaat mee in het gezin")
     await page.get_by_label(re.compile(r"^Land van herkomst")).fill("Eritrea")
     await page.get_by_role("button", name="Profiel opslaan").click()
@@ -118,7 +118,7 @@ async def test_coa_hands_a_household_over_and_the_gemeente_accepts(
             "Binnengekomen overdrachten"
         )
         await audit.check("regie-inbox")
-        await regie.get_by_role("link", name=re.compile("Yonas Tesfay")).click()
+        await regie.get_by_role("link", name=re.compile("Yonas Gebremedhin")).click()
         await regie.get_by_label("Vraag aan COA").fill(QUESTION)
         await regie.get_by_role("button", name="Vraag stellen en terugsturen").click()
         await expect(regie.get_by_role("status").first).to_contain_text("Vragen van de gemeente")
@@ -136,22 +136,22 @@ async def test_coa_hands_a_household_over_and_the_gemeente_accepts(
         await regie.goto(overdracht_url)
         await expect(regie.locator("#berichten").locator("..")).to_contain_text(ANSWER)
         await audit.check("regie-overdracht-answered")
-        await regie.get_by_label(re.compile(r"^BSN van Saba Tesfay")).fill("999990093")
+        await regie.get_by_label(re.compile(r"^BSN van Saba Gebremedhin")).fill("999990093")
         await regie.get_by_role("button", name="Overdracht accepteren").click()
         await expect(regie.get_by_role("status").first).to_contain_text("2 dossiers")
         dossiers = regie.locator("#dossiers").locator("..")
         await expect(dossiers.get_by_role("link")).to_have_count(2)
         await audit.check("regie-accepted")
-        await dossiers.get_by_role("link", name=re.compile("Yonas Tesfay")).click()
+        await dossiers.get_by_role("link", name=re.compile("Yonas Gebremedhin")).click()
         case_url = regie.url
-        await expect(regie.get_by_role("heading", level=1)).to_have_text("Yonas Tesfay")
+        await expect(regie.get_by_role("heading", level=1)).to_have_text("Yonas Gebremedhin")
         panel = regie.get_by_role("region", name="Warme overdracht (COA)")
         await expect(panel).to_contain_text("COA-locatie Alkmaar")
-        await expect(regie.locator("main")).to_contain_text("Saba Tesfay")
+        await expect(regie.locator("main")).to_contain_text("Saba Gebremedhin")
         await audit.check("regie-case-from-overdracht")
         await regie.get_by_role("link", name=re.compile("Brede intake")).click()
         await expect(regie.locator("main")).to_contain_text("Timmerman, 8 jaar")
-        await expect(regie.locator("main")).to_contain_text("Lidya Tesfay")
+        await expect(regie.locator("main")).to_contain_text("Lidya Gebremedhin")
         await audit.check("regie-intake-prefilled")
 
     # --- 6. COA reads the case, cannot change the overdracht, and loses both after housing.
@@ -159,7 +159,7 @@ async def test_coa_hands_a_household_over_and_the_gemeente_accepts(
     await expect(page.locator("main")).to_contain_text("niet meer wijzigen")
     await expect(page.get_by_role("button", name="Profiel opslaan")).to_have_count(0)
     await page.goto(case_url)
-    await expect(page.get_by_role("heading", level=1)).to_have_text("Yonas Tesfay")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Yonas Gebremedhin")
     await expect(page.get_by_role("link", name="PIP opstellen")).to_have_count(0)
     await audit.check("coa-case-read-only")
     past = day - timedelta(days=1)
