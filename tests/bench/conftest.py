@@ -9,7 +9,8 @@ stored as the app stores them (encrypted, keyed hash, last three digits), asiels
 carry their COA handover, and VluchtelingenWerk's tasks are mostly named to a begeleider.
 PostgreSQL gets `VACUUM ANALYZE` afterwards: a live database has statistics and, thanks to
 autovacuum, a visibility map (index-only scans). SQLite gets no `ANALYZE`, as the app never
-runs it (and on this data it makes SQLite pick a slower plan for "Mijn taken").
+runs it (and on this data it makes SQLite pick a slower plan for a partner's "Mijn taken"
+counts).
 
 Nothing here is autouse: a benchmark asks for `large_regio` (or uses `Raw` and `QueryLog`
 with its own data) explicitly.
