@@ -569,12 +569,16 @@ class CaseTaalController(Controller):
     ) -> Template:
         scope = _scope(request)
         case = await enrolments.case_of(scope, inburgeraar_id)
+        rows = await enrolments.enrolments_of_case(scope, inburgeraar_id)
+        for row in rows:
+            # The newest lines: the gemeente's evidence when it follows up verzuim.
+            row["recent"] = await voortgang.history(scope, row["id"], PageRequest(1, 10))
         template = "taal/_case_panel.html" if request.headers.get("hx-request") else None
         return _page(
             request,
             template or "taal/case_panel.html",
             case=case,
-            enrolments=await enrolments.enrolments_of_case(scope, inburgeraar_id),
+            enrolments=rows,
             can_send=await enrolments.can_send(scope, inburgeraar_id),
             hours=await voortgang.hours(scope, inburgeraar_id, case["leerroute"]),
             reports=await voortgang.reports_of_case(scope, inburgeraar_id),
