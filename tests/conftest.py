@@ -86,22 +86,31 @@ def migrate(database_url: str, var_dir: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def create_postgres_database(name: str) -> str:
+def _admin(*statements: str) -> None:
     import asyncio
 
     import asyncpg
 
-    async def create() -> None:
+    async def run() -> None:
         conn = await asyncpg.connect(PG_ADMIN_URL)
         try:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            await conn.execute(f'CREATE DATABASE "{name}"')
+            for statement in statements:
+                await conn.execute(statement)
         finally:
             await conn.close()
 
-    asyncio.run(create())
+    asyncio.run(run())
+
+
+def create_postgres_database(name: str) -> str:
+    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
     base = PG_ADMIN_URL.rsplit("/", 1)[0]
     return f"{base}/{name}"
+
+
+def drop_postgres_database(name: str) -> None:
+    """Remove a test database, so runs leave nothing behind on the shared server."""
+    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @dataclass(frozen=True)
@@ -123,9 +132,13 @@ def sqlite_database(tmp_path_factory: pytest.TempPathFactory) -> Database:
 def postgres_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     require_postgres()
     var_dir = tmp_path_factory.mktemp("postgres-var")
-    url = create_postgres_database(f"portal_test_{os.getpid()}")
-    migrate(url, var_dir)
-    yield Database("postgres", url, var_dir)
+    name = f"portal_test_{os.getpid()}"
+    url = create_postgres_database(name)
+    try:
+        migrate(url, var_dir)
+        yield Database("postgres", url, var_dir)
+    finally:
+        drop_postgres_database(name)
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
