@@ -21,7 +21,7 @@ from portal.casefile import inburgeraars, pips
 from portal.casefile.tables import Inburgeraar
 from portal.core import bsn
 from portal.core.passwords import hash_password
-from tenants import accounts
+from portal.demo_cases import demo_scope
 from tenants.roles import Role
 from tenants.scope import Scope
 from tenants.scoped import TenantData
@@ -47,19 +47,6 @@ ABSENT = (("Saleh",), ("Saleh", "Kovalenko"), ("Saleh", "Kovalenko"))
 def _code_hash(code: str) -> str:
     # argon2 is slow on purpose: hash each demo code once per process, not once per seed.
     return hash_password(code)
-
-
-async def _scope_of(email: str, role: Role) -> Scope:
-    account = await accounts.account_by_email(email)
-    membership = next(m for m in await accounts.own_memberships(account.id) if m.role is role)
-    return Scope(
-        tenant_id=membership.tenant_id,
-        tenant_slug=membership.tenant_slug,
-        person_id=account.id,
-        organisation_id=membership.organisation_id,
-        role=role,
-        membership_id=membership.membership_id,
-    )
 
 
 async def _case(regie: Scope, data_key: str, learner: tuple, today: date) -> int:
@@ -118,8 +105,8 @@ async def _case(regie: Scope, data_key: str, learner: tuple, today: date) -> int
 
 async def seed(data_key: str, today: date) -> list[str]:
     """Create what is missing of this package's demo; returns a line per thing created."""
-    regie = await _scope_of(REGIEVOERDER, Role.REGIEVOERDER)
-    docent = await _scope_of(DOCENT, Role.TAALAANBIEDER)
+    regie = await demo_scope(REGIEVOERDER, Role.REGIEVOERDER)
+    docent = await demo_scope(DOCENT, Role.TAALAANBIEDER)
     school = TenantData(docent)
     if await school.exists(Group).where(Group.name == GROUP):
         return []

@@ -156,6 +156,11 @@ async def send_aanmelding(scope: Scope, inburgeraar_id: int) -> int:
     return enrolment_id
 
 
+async def count_new(scope: Scope) -> int:
+    """How many aanmeldingen wait for the school to accept them."""
+    return await TenantData(scope).count(Enrolment).where(Enrolment.status == "aangemeld")
+
+
 async def school_enrolments(scope: Scope, status: str = "") -> list[dict[str, Any]]:
     """The taalaanbieder's learners, newest aanmelding first (names only: audited as a list)."""
     _require(scope, Role.TAALAANBIEDER)

@@ -342,3 +342,15 @@ async def lessons_on(scope: Scope, day: date, *, own_only: bool = True) -> list[
     if own_only:
         query = query.where(Lesson.docent == scope.person_id)
     return await query.order_by(Lesson.starts).order_by(Lesson.id)
+
+
+async def today_counts(scope: Scope, day: date) -> dict[str, int]:
+    """The docent's lessons of the day, and how many saved registers still wait to be signed."""
+    data = TenantData(scope)
+    mine = data.count(Lesson).where(Lesson.docent == scope.person_id)
+    return {
+        "lessons": await mine.where(Lesson.lesson_date == day).where(Lesson.status == "gepland"),
+        "unsigned": await data.count(Lesson)
+        .where(Lesson.docent == scope.person_id)
+        .where(Lesson.register_status == "opgeslagen"),
+    }

@@ -24,6 +24,7 @@ from portal.core import clock
 from portal.core.pagination import PageRequest
 from portal.core.validation import ValidationFailed
 from portal.web.flash import flash
+from portal.web.start_tiles import Tile, register_tiles
 from portal.web.templating import page
 from tenants.roles import Role
 from tenants.scope import Scope
@@ -41,6 +42,41 @@ register_panel(
         order=20,
     )
 )
+
+
+async def _start_tiles(scope: Scope) -> list[Tile]:
+    """A docent's lessons to fill in today and the school's new aanmeldingen; the gemeente's
+    verzuim signals waiting for a follow-up."""
+    if scope.role is Role.TAALAANBIEDER:
+        counts = await rooster.today_counts(scope, clock.today())
+        return [
+            Tile("Mijn lessen vandaag", counts["lessons"], f"/r/{scope.tenant_slug}/lessen"),
+            Tile(
+                "Presentielijsten nog te tekenen",
+                counts["unsigned"],
+                f"/r/{scope.tenant_slug}/lessen",
+                "warning" if counts["unsigned"] else "",
+            ),
+            Tile(
+                "Nieuwe aanmeldingen",
+                await enrolments.count_new(scope),
+                f"/r/{scope.tenant_slug}/cursisten?status=aangemeld",
+            ),
+        ]
+    if scope.role is Role.REGIEVOERDER:
+        waiting = await verzuim.open_signals(scope)
+        return [
+            Tile(
+                "Verzuimsignalen zonder opvolging",
+                waiting,
+                f"/r/{scope.tenant_slug}/taken?zoek=Verzuimsignaal",
+                "danger" if waiting else "",
+            )
+        ]
+    return []
+
+
+register_tiles("taal", _start_tiles)
 
 
 def _scope(request: Request) -> Scope:

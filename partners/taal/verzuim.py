@@ -274,6 +274,11 @@ async def signals_of_case(scope: Scope, inburgeraar_id: int) -> list[dict[str, A
     )
 
 
+async def open_signals(scope: Scope) -> int:
+    """How many signals about the scope's inburgeraars wait for a follow-up."""
+    return await TenantData(scope).count(VerzuimSignal).where(VerzuimSignal.follow_up.is_null())
+
+
 async def case_of_signal(scope: Scope, signal_id: int) -> int:
     """The inburgeraar a signal this scope may see is about."""
     row = await TenantData(scope).get(VerzuimSignal, signal_id, VerzuimSignal.inburgeraar)

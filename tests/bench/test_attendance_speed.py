@@ -20,10 +20,10 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from partners.taal import registers, rooster, voortgang
-from partners.taal.demo import _scope_of
 from partners.taal.tables import Enrolment, Group
 from portal.core import clock, database
 from portal.core.pagination import PageRequest
+from portal.demo_cases import demo_scope
 from tenants.roles import Role
 from tenants.scoped import TenantData
 from tests.bench.attendance_data import BENCH_LESSONS, AttendanceRegio, attendance_regio
@@ -66,7 +66,7 @@ async def test_attendance_speed(attendance_regio: AttendanceRegio) -> None:
 
 
 async def _measure(bench: AttendanceRegio) -> None:
-    docent = await _scope_of("docent@taal.alkmaar.demo", Role.TAALAANBIEDER)
+    docent = await demo_scope("docent@taal.alkmaar.demo", Role.TAALAANBIEDER)
     today = clock.today()
     data = TenantData(docent)
 

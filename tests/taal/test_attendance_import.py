@@ -8,9 +8,9 @@ from datetime import timedelta
 from litestar.testing import AsyncTestClient
 
 from partners.taal import attendance_import, registers, rooster
-from partners.taal.demo import _scope_of
 from portal.core.clock import today
 from portal.core.settings import Settings
+from portal.demo_cases import demo_scope
 from tenants.roles import Role
 from tests.conftest import login, token
 
@@ -21,7 +21,7 @@ HEADER = "inschrijving;datum;begintijd;status;minuten_te_laat;reden\n"
 
 async def _setting():
     """The docent's scope, the demo group's unregistered past lessons and its learners."""
-    docent = await _scope_of(DOCENT, Role.TAALAANBIEDER)
+    docent = await demo_scope(DOCENT, Role.TAALAANBIEDER)
     group = next(g for g in await rooster.groups(docent) if g["name"] == "NT2 B1 ochtend")
     lessons = [
         lesson

@@ -9,10 +9,10 @@ from datetime import date, timedelta
 from litestar.testing import AsyncTestClient
 
 from partners.taal import enrolments, rooster, verzuim
-from partners.taal.demo import _scope_of
 from portal.casefile import inburgeraars, pips
 from portal.core.clock import today
 from portal.core.settings import Settings
+from portal.demo_cases import demo_scope
 from tenants import organisations
 from tenants.roles import Role
 from tests.conftest import csrf_from, login, token
@@ -24,7 +24,7 @@ TODAY = today()
 
 async def _new_case(data_key: str) -> int:
     """A case of Gemeente Alkmaar with a PIP naming Taalhuis Kennemerland, not yet aangemeld."""
-    regie = await _scope_of(REGIE, Role.REGIEVOERDER)
+    regie = await demo_scope(REGIE, Role.REGIEVOERDER)
     brp = TODAY - timedelta(days=30)
     case_id = await inburgeraars.register(
         regie,
@@ -140,7 +140,7 @@ async def test_aanmelding_intake_and_placement(demo: Settings, client: AsyncTest
 
 
 async def test_group_rooster_skips_holidays_and_cancelled_lessons(demo: Settings) -> None:
-    docent = await _scope_of(DOCENT, Role.TAALAANBIEDER)
+    docent = await demo_scope(DOCENT, Role.TAALAANBIEDER)
     monday = TODAY + timedelta(days=7 - TODAY.weekday())
     group_id = await rooster.create_group(
         docent,
@@ -282,7 +282,7 @@ async def test_beheerder_sets_the_verzuim_rules(client: AsyncTestClient) -> None
         "/r/alkmaar/instellingen/verzuim",
         data={"lessons": "2", "hours": "0", "weeks": "0", "_csrf_token": csrf},
     )
-    beheer = await _scope_of("beheer@alkmaar.demo", Role.BEHEERDER)
+    beheer = await demo_scope("beheer@alkmaar.demo", Role.BEHEERDER)
     assert await verzuim.rules(beheer) == [verzuim.Rule("reeks", lessons=2)]
     # Other roles may not change them.
     client.cookies.clear()

@@ -213,3 +213,15 @@ async def test_other_school_and_other_roles_cannot_reach_the_register(
     client.cookies.clear()
     await login(client, REGIE)
     assert (await client.get(url)).status_code == 403
+
+
+async def test_start_page_counts(client: AsyncTestClient) -> None:
+    await login(client, DOCENT)
+    home = await client.get("/r/alkmaar/")
+    tile = re.search(r"Mijn lessen vandaag</a></h3>\s*<p[^>]*>(\d+)<", home.text)
+    assert tile and tile.group(1) == "1"
+    client.cookies.clear()
+    await login(client, REGIE)
+    home = await client.get("/r/alkmaar/")
+    tile = re.search(r"Verzuimsignalen zonder opvolging</a></h3>\s*<p[^>]*>(\d+)<", home.text)
+    assert tile and tile.group(1) == "1"
