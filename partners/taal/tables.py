@@ -203,6 +203,13 @@ class ProgressReport(Table, tablename="taal_progress_report"):
     minutes_offered = Integer(null=False, default=0)
     minutes_attended = Integer(null=False, default=0)
     advice = Varchar(length=20, null=False)
+    # Exam result per part: "" (not taken), "gehaald" or "niet_gehaald"; `exam_results`
+    # holds the explanation (dates, scores).
+    exam_lezen = Varchar(length=20, null=False, default="")
+    exam_luisteren = Varchar(length=20, null=False, default="")
+    exam_spreken = Varchar(length=20, null=False, default="")
+    exam_schrijven = Varchar(length=20, null=False, default="")
+    exam_knm = Varchar(length=20, null=False, default="")
     exam_results = Text(default="")
     remarks = Text(default="")
     author = ForeignKey(Person, null=True, default=None, on_delete=OnDelete.set_null)

@@ -36,6 +36,7 @@ ADVICE = {
     "schakelen": "Schakelen naar een andere leerroute",
 }
 KINDS = {"voortgang": "Voortgangsrapportage", "eind": "Eindrapportage"}
+EXAM_RESULTS = {"": "Niet gedaan", "gehaald": "Gehaald", "niet_gehaald": "Niet gehaald"}
 MONTHS = (
     "januari",
     "februari",
@@ -77,6 +78,7 @@ class ReportInput:
     period_end: str
     levels: dict[str, str]
     advice: str
+    exams: dict[str, str]
     exam_results: str
     remarks: str
 
@@ -193,6 +195,8 @@ async def file_report(scope: Scope, enrolment_id: int, form: ReportInput, today:
     for skill, label in SKILLS.items():
         if form.levels.get(skill) not in LEVELS:
             check.fail(f"report_level_{skill}", f"Kies het niveau voor {label.lower()}.")
+        if form.exams.get(skill, "") not in EXAM_RESULTS:
+            check.fail(f"exam_{skill}", f"Kies de uitslag van het examen {label.lower()}.")
     summary = await hours(scope, enrolment["inburgeraar"], enrolment["leerroute"])
     if form.advice not in ADVICE:
         check.fail("advice", "Kies een advies.")
@@ -222,6 +226,7 @@ async def file_report(scope: Scope, enrolment_id: int, form: ReportInput, today:
             remarks=form.remarks.strip()[:4000],
             author=scope.person_id,
             **{f"level_{skill}": form.levels[skill] for skill in SKILLS},
+            **{f"exam_{skill}": form.exams.get(skill, "") for skill in SKILLS},
         )
         due = await (
             data.select(PipTask, PipTask.id)

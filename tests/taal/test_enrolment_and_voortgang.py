@@ -243,6 +243,7 @@ async def test_report_refuses_afschalen_before_600_hours_and_gemeente_reads_it(
         "period_end": TODAY.isoformat(),
         "advice": "afschalen",
         "remarks": "Goede inzet bij spreken.",
+        "exam_knm": "gehaald",
         "_csrf_token": csrf_from(page.text),
         **levels,
     }
@@ -259,6 +260,7 @@ async def test_report_refuses_afschalen_before_600_hours_and_gemeente_reads_it(
     report = await client.get(report_url)
     assert "Voortgangsrapportage: Lina Kovalenko" in report.text
     assert "Goede inzet bij spreken." in report.text
+    assert re.search(r"KNM</th><td[^>]*>A2</td><td[^>]*>Gehaald<", report.text)
     # Other gemeenten and other schools do not see it.
     for other in ("regievoerder@heiloo.demo", "docent@roc.alkmaar.demo"):
         client.cookies.clear()
