@@ -96,6 +96,25 @@ async def overview(scope: Scope) -> Overview:
     return Overview(mine=mine, unnamed=unnamed, colleagues=await colleagues(scope))
 
 
+async def start_counts(scope: Scope) -> dict[str, int]:
+    """The begeleider's running work and the organisation's work nobody is named to yet, for
+    the start page (counts only, not audited)."""
+    require_begeleider(scope)
+    data = TenantData(scope)
+
+    def running() -> Any:
+        return (
+            data.count(PipTask)
+            .where(PipTask.kind.is_in(list(KINDS)))
+            .where(PipTask.status.not_in(list(pip_tasks.CLOSED)))
+        )
+
+    return {
+        "mine": await running().where(PipTask.assigned_person == scope.person_id),
+        "unnamed": await running().where(PipTask.assigned_person.is_null()),
+    }
+
+
 async def _add_progress(data: TenantData, rows: list[dict[str, Any]]) -> None:
     """Checklist items finished (begeleiding) or verklaring date (PVT), per row."""
     task_ids = [row["id"] for row in rows]

@@ -63,7 +63,7 @@ HADDAD = DemoWork(
 )
 PEOPLE = (
     DemoPerson(
-        "999990111",
+        "999990366",
         "Layla",
         "Ahmadi",
         "1993-03-14",
@@ -73,7 +73,7 @@ PEOPLE = (
             contacts=(("huisbezoek", 2, "Eerste gesprek, samen met tolk."),),
         ),
     ),
-    DemoPerson("999990123", "Tesfalem", "Gebre", "1996-07-02", "Tigrinya, Engels", None),
+    DemoPerson("999990378", "Tesfalem", "Gebre", "1996-07-02", "Tigrinya, Engels", None),
 )
 
 

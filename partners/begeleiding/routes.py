@@ -18,6 +18,7 @@ from portal.casefile.case_panels import CasePanel, register_panel
 from portal.core.clock import today
 from portal.core.validation import ValidationFailed
 from portal.web.flash import flash
+from portal.web.start_tiles import Tile, register_tiles
 from portal.web.templating import page
 from tenants.roles import Role
 from tenants.scope import Scope
@@ -33,6 +34,20 @@ register_panel(
         order=50,
     )
 )
+
+
+async def _start_tiles(scope: Scope) -> list[Tile]:
+    if scope.role is not Role.BEGELEIDER:
+        return []
+    counts = await assignment.start_counts(scope)
+    base = f"/r/{scope.tenant_slug}/begeleiding"
+    return [
+        Tile("Mijn lopende begeleidingen", counts["mine"], base),
+        Tile("Wachten op een begeleider", counts["unnamed"], f"{base}#nog-toewijzen", "warning"),
+    ]
+
+
+register_tiles("begeleiding", _start_tiles)
 
 
 def _scope(request: Request) -> Scope:

@@ -42,6 +42,23 @@ async def test_overview_shows_own_and_unnamed_work(
     assert "Ik neem deze" in unnamed and "Cas Collega" in unnamed
 
 
+async def test_start_page_counts_own_and_waiting_work(
+    ids: dict[str, int], client: AsyncTestClient
+) -> None:
+    await login(client, BEA)
+    home = await client.get("/r/alkmaar/")
+    # Haddad's begeleiding and PVT, Ahmadi's begeleiding; Gebre's two and Ahmadi's PVT wait.
+    assert re.search(
+        r"Mijn lopende begeleidingen</a></h3>\s*<p class=\"portal-card__figure\">3<", home.text
+    )
+    assert re.search(
+        r"Wachten op een begeleider</a></h3>\s*<p class=\"portal-card__figure\">3<", home.text
+    )
+    client.cookies.clear()
+    await login(client, "regievoerder@alkmaar.demo")
+    assert "Wachten op een begeleider" not in (await client.get("/r/alkmaar/")).text
+
+
 async def test_begeleider_works_the_checklist_and_closes_with_a_report(
     ids: dict[str, int], client: AsyncTestClient
 ) -> None:
@@ -57,7 +74,7 @@ async def test_begeleider_works_the_checklist_and_closes_with_a_report(
     assert "Begeleiding Tesfalem Gebre" in page.text
     for shown in ("06 23456789", "Tigrinya", "tolk nodig", "Gemeente Alkmaar", "Rachid Regie"):
         assert shown in page.text
-    assert "999990123" not in page.text and "BSN" not in page.text
+    assert "999990378" not in page.text and "BSN" not in page.text
     assert "0 van 11 punten geregeld" in page.text
     csrf = csrf_from(page.text)
 
