@@ -104,6 +104,19 @@ async def test_register_verzuim_and_report(
     )
     await audit.check("docent-report-filed")
 
+    # --- The school's other pages: groups and rooster, the attendance import.
+    await menu(page).get_by_role("link", name="Groepen").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Groepen")
+    await audit.check("docent-groups")
+    await page.get_by_role("link", name="NT2 B1 ochtend").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Groep NT2 B1 ochtend")
+    await expect(page.locator("main")).to_contain_text("Elke maandag van 09:00 tot 12:00")
+    await audit.check("docent-group")
+    await menu(page).get_by_role("link", name="Lessen").click()
+    await page.get_by_role("link", name=re.compile("Aanwezigheid inlezen")).click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Aanwezigheid inlezen")
+    await audit.check("docent-import")
+
     # --- 5. The regievoerder: exactly one verzuim signal for Lina, and Amina's report.
     async with person(browser, live_server, audit, REGIEVOERDER, "regie") as regie:
         await menu(regie).get_by_role("link", name="Mijn taken").click()
