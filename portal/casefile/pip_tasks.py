@@ -114,7 +114,9 @@ async def sync_with_pip(
             PipTask, PipTask.id, PipTask.kind, PipTask.status, PipTask.assigned_organisation
         )
         .where(PipTask.inburgeraar == inburgeraar_id)
-        .where(PipTask.kind != "handmatig")
+        # Only the tasks a PIP made: not those added by hand, nor a partner package's own
+        # (a verzuim signal, an eindrapportage), which a changed PIP must not let lapse.
+        .where(PipTask.pip.is_not_null())
     )
     by_kind = {row["kind"]: row for row in existing}
     wanted = {task.kind for task in planned}
@@ -249,22 +251,48 @@ async def my_tasks(
     if scope.role not in (Role.REGIEVOERDER, Role.TAALAANBIEDER, Role.COA, Role.BEGELEIDER):
         raise NotFound("tasks")
     data = TenantData(scope)
-    query = _filtered(data.select(PipTask, *TASK_COLUMNS), filters, today)
-    count = _filtered(data.count(PipTask), filters, today)
+    # The page's ids first, then their columns: sorting and skipping over the bare task index
+    # keeps a deep page as cheap as the first, instead of joining every case before the cut.
+    page_ids = (
+        _filtered(data.select(PipTask, PipTask.id), filters, today)
+        .order_by(PipTask.due_date)
+        .order_by(PipTask.id)
+        .limit(page.size)
+        .offset(page.offset)
+    )
     rows = await (
-        query.order_by(PipTask.due_date).order_by(PipTask.id).limit(page.size).offset(page.offset)
+        data.select(PipTask, *TASK_COLUMNS)
+        .where(PipTask.id.is_in(page_ids))
+        .order_by(PipTask.due_date)
+        .order_by(PipTask.id)
     )
     for row in rows:
         row["overdue"] = bool(
             row["due_date"] and row["due_date"] < today and row["status"] not in CLOSED
         )
     counts = await inbox_counts(scope, today)
+    total = _total_from_counts(filters, counts)
+    if total is None:
+        total = await _filtered(data.count(PipTask), filters, today)
     async with write_transaction():
         await audit.record(scope, audit.AuditEvent("list", "pip_task"))
-    return Page(rows=rows, total=await count, number=page.number, size=page.size), counts
+    return Page(rows=rows, total=total, number=page.number, size=page.size), counts
 
 
-async def inbox_counts(scope: Scope, today: date) -> dict[str, int]:
+def _total_from_counts(filters: TaskFilter, counts: dict[str, Any]) -> int | None:
+    """The list's total when a status filter alone decides it (the common case), read from
+    the per-status counts the page shows anyway; None when another filter narrows it."""
+    if filters.overdue_only or filters.due_within_days is not None or filters.search.strip():
+        return None
+    per_status: dict[str, int] = counts["per_status"]
+    if filters.status == "actief":
+        return counts["open"]
+    if filters.status in STATUS_LABELS:
+        return per_status.get(filters.status, 0)
+    return sum(per_status.values())
+
+
+async def inbox_counts(scope: Scope, today: date) -> dict[str, Any]:
     """Open, blocked, overdue and due-soon tasks of the scope, in two aggregate queries."""
     data = TenantData(scope)
     by_status = await data.select(PipTask, PipTask.status, Count()).group_by(PipTask.status)
@@ -277,6 +305,7 @@ async def inbox_counts(scope: Scope, today: date) -> dict[str, int]:
         .group_by(PipTask.due_date)
     )
     return {
+        "per_status": per_status,
         "open": sum(n for status, n in per_status.items() if status not in CLOSED),
         "blocked": per_status.get(TaskStatus.GEBLOKKEERD.value, 0),
         "overdue": sum(row["count"] for row in due if row["due_date"] < today),
