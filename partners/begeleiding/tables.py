@@ -84,12 +84,13 @@ class PvtWorkshop(Table, tablename="pvt_workshop"):
 
 
 def _tasks_named_to(scope: Scope):
-    # Named to this person *for this organisation*: a person who also works elsewhere does
-    # not take the work along when acting for the other organisation.
+    # As the case file's rule (portal/casefile/tables.py): named to this person *for this
+    # organisation*, and not lapsed.
     return PipTask.select(PipTask.id).where(
         (PipTask.tenant == scope.tenant_id)
         & (PipTask.assigned_person == scope.person_id)
         & (PipTask.assigned_organisation == scope.organisation_id)
+        & (PipTask.status != "vervallen")
     )
 
 

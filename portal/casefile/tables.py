@@ -204,11 +204,13 @@ def _handed_over_by(scope: Scope) -> Visibility:
 
 def _tasks_named_to(scope: Scope):
     # Named to this person for the organisation they act for now: someone who works for two
-    # organisations does not carry one's cases into the other.
+    # organisations does not carry one's cases into the other. A task that lapsed (the PIP no
+    # longer asks for it) no longer gives a reason to see the person.
     return PipTask.select(PipTask.inburgeraar).where(
         (PipTask.tenant == scope.tenant_id)
         & (PipTask.assigned_person == scope.person_id)
         & (PipTask.assigned_organisation == scope.organisation_id)
+        & (PipTask.status != "vervallen")
     )
 
 

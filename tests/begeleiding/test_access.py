@@ -247,3 +247,37 @@ async def test_personal_data_reads_and_writes_are_audited(
     # Exactly one entry per read or write, naming the person by a pseudonymous reference.
     assert [after - was for after, was in zip(await counts(), before, strict=True)] == [1, 1, 1]
     assert "999990019" not in page.text
+
+
+async def test_a_lapsed_begeleiding_ends_the_begeleiders_view(
+    ids: dict[str, int], client: AsyncTestClient
+) -> None:
+    ahmadi = await scalar("SELECT id FROM inburgeraar WHERE family_name = 'Ahmadi'")
+    task = await scalar(
+        "SELECT id FROM pip_task WHERE kind = 'begeleiding' "  # noqa: S608
+        f"AND inburgeraar = {ahmadi}"
+    )
+    await login(client, BEA)
+    assert (await client.get(f"/r/alkmaar/begeleiding/{task}")).status_code == 200
+    client.cookies.clear()
+    await login(client, "regievoerder@alkmaar.demo")
+    lapsed = await client.post(
+        f"/r/alkmaar/taken/{task}/voortgang",
+        data={"text": "PIP gewijzigd", "status": "vervallen", "_csrf_token": await token(client)},
+        follow_redirects=False,
+    )
+    assert lapsed.status_code == 303
+    client.cookies.clear()
+    await login(client, BEA)
+    for url in (
+        f"/r/alkmaar/begeleiding/{task}",
+        f"/r/alkmaar/inburgeraars/{ahmadi}",
+        f"/r/alkmaar/inburgeraars/{ahmadi}/begeleiding",
+    ):
+        response = await client.get(url)
+        assert response.status_code == 404, url
+        assert "Ahmadi" not in response.text
+    assert (
+        "Layla Ahmadi"
+        not in (await client.get("/r/alkmaar/begeleiding")).text.split('id="nog-toewijzen"')[0]
+    )
