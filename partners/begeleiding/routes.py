@@ -227,7 +227,7 @@ class BegeleidingController(Controller):
 
 
 class PvtController(Controller):
-    path = "/r/{slug:str}/pvt"
+    path = "/r/{slug:str}/begeleiding/pvt"
     guards = BEGELEIDER
 
     @get("/{pvt_task_id:int}", name="pvt")
@@ -264,7 +264,7 @@ class PvtController(Controller):
         except ValidationFailed as failed:
             return await self._page(request, task_id, failed.errors, values, status_code=400)
         flash(request, done)
-        return Redirect(path=f"/r/{slug}/pvt/{task_id}", status_code=303)
+        return Redirect(path=f"/r/{slug}/begeleiding/pvt/{task_id}", status_code=303)
 
     @post("/{pvt_task_id:int}/workshops")
     async def add_workshop(

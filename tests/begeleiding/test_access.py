@@ -27,10 +27,10 @@ def _urls(ids: dict[str, int]) -> list[tuple[str, str]]:
         ("POST", f"/r/alkmaar/begeleiding/{b}/contactmomenten"),
         ("POST", f"/r/alkmaar/begeleiding/{b}/afsluiten"),
         ("POST", f"/r/alkmaar/begeleiding/taken/{b}/begeleider"),
-        ("GET", f"/r/alkmaar/pvt/{p}"),
-        ("POST", f"/r/alkmaar/pvt/{p}/workshops"),
-        ("POST", f"/r/alkmaar/pvt/{p}/aanwezigheid"),
-        ("POST", f"/r/alkmaar/pvt/{p}/verklaring"),
+        ("GET", f"/r/alkmaar/begeleiding/pvt/{p}"),
+        ("POST", f"/r/alkmaar/begeleiding/pvt/{p}/workshops"),
+        ("POST", f"/r/alkmaar/begeleiding/pvt/{p}/aanwezigheid"),
+        ("POST", f"/r/alkmaar/begeleiding/pvt/{p}/verklaring"),
         ("GET", f"/r/alkmaar/inburgeraars/{case}/begeleiding"),
     ]
 
@@ -117,7 +117,7 @@ async def test_other_gemeente_and_other_regio_get_404(
     for url in (
         f"/r/alkmaar/begeleiding/{ids['haddad_begeleiding']}",
         f"/r/zaanstreek/begeleiding/{ids['haddad_begeleiding']}",
-        f"/r/zaanstreek/pvt/{ids['haddad_pvt']}",
+        f"/r/zaanstreek/begeleiding/pvt/{ids['haddad_pvt']}",
         f"/r/zaanstreek/inburgeraars/{ids['haddad']}/begeleiding",
     ):
         response = await client.get(url)
@@ -157,14 +157,14 @@ async def test_naming_stays_inside_the_organisation(
         await client.get(f"/r/alkmaar/begeleiding/{ids['haddad_begeleiding']}")
     ).status_code == 404
     # Haddad's PVT is still Bea's, so the case itself stays visible to her.
-    assert (await client.get(f"/r/alkmaar/pvt/{ids['haddad_pvt']}")).status_code == 200
+    assert (await client.get(f"/r/alkmaar/begeleiding/pvt/{ids['haddad_pvt']}")).status_code == 200
 
     client.cookies.clear()
     await login(client, COLLEGA, PASSWORD)
     page = await client.get(f"/r/alkmaar/begeleiding/{ids['haddad_begeleiding']}")
     assert page.status_code == 200 and "4 van 11 punten geregeld" in page.text
     # The PVT stays Bea's: the colleague does not see it.
-    assert (await client.get(f"/r/alkmaar/pvt/{ids['haddad_pvt']}")).status_code == 404
+    assert (await client.get(f"/r/alkmaar/begeleiding/pvt/{ids['haddad_pvt']}")).status_code == 404
 
 
 async def test_a_reassigned_task_loses_its_named_begeleider(
@@ -242,7 +242,7 @@ async def test_personal_data_reads_and_writes_are_audited(
         data={"item": "bank", "status": "geregeld", "_csrf_token": csrf},
         headers=HTMX,
     )
-    await client.get(f"/r/alkmaar/pvt/{ids['haddad_pvt']}")
+    await client.get(f"/r/alkmaar/begeleiding/pvt/{ids['haddad_pvt']}")
     assert page.status_code == 200
     # Exactly one entry per read or write, naming the person by a pseudonymous reference.
     assert [after - was for after, was in zip(await counts(), before, strict=True)] == [1, 1, 1]

@@ -140,7 +140,7 @@ async def test_begeleider_works_the_checklist_and_closes_with_a_report(
     )
     assert added.status_code == 303
     page = await client.get(url)
-    assert "1 contactmomenten" in page.text and "Huisbezoek" in page.text
+    assert "1 contactmoment<" in page.text and "Huisbezoek" in page.text
 
     # The closing report ends the begeleiding and completes the PIP task.
     short = await client.post(f"{url}/afsluiten", data={"report": "Klaar.", "_csrf_token": csrf})
@@ -186,7 +186,7 @@ async def test_pvt_workshops_and_verklaring_close_the_pvt_task(
     await login(client, BEA)
     task = ids["gebre_pvt"]
     await _take(client, task, ids["bea"])
-    url = f"/r/alkmaar/pvt/{task}"
+    url = f"/r/alkmaar/begeleiding/pvt/{task}"
     page = await client.get(url)
     assert page.status_code == 200 and "Participatieverklaring Tesfalem Gebre" in page.text
     csrf = csrf_from(page.text)

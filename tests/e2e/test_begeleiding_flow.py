@@ -86,7 +86,7 @@ async def test_begeleider_works_the_checklist_and_the_regievoerder_sees_it(
     await page.locator("#field-kind").select_option(label="Huisbezoek")
     await page.locator("#field-note").fill("Post doorgenomen.")
     await page.get_by_role("button", name="Contactmoment vastleggen").click()
-    await expect(page.get_by_role("table").filter(has_text="contactmomenten")).to_contain_text(
+    await expect(page.get_by_role("table").filter(has_text="contactmoment")).to_contain_text(
         "Huisbezoek"
     )
     await expect(page.locator("#checklist-voortgang")).to_have_text("2 van 11 punten geregeld.")
@@ -107,12 +107,15 @@ async def test_begeleider_works_the_checklist_and_the_regievoerder_sees_it(
     await expect(page.get_by_role("heading", level=1)).to_have_text(
         "Participatieverklaring Tesfalem Gebre"
     )
+    await expect(menu(page).get_by_role("link", name="Mijn begeleidingen")).to_have_attribute(
+        "aria-current", "page"
+    )
     await page.get_by_label(re.compile(r"^Onderwerp")).fill("Vrijheid en gelijkwaardigheid")
     await page.locator("#field-planned_on").fill((day - timedelta(days=3)).isoformat())
     await page.get_by_role("button", name="Workshop plannen").click()
     await page.get_by_label(re.compile(r"^Aanwezigheid Vrijheid")).select_option(label="Gevolgd")
     await page.get_by_role("button", name=re.compile(r"^Opslaan aanwezigheid")).click()
-    await expect(page.get_by_role("table")).to_contain_text("1 workshops, 1 gevolgd")
+    await expect(page.get_by_role("table")).to_contain_text("1 workshop, 1 gevolgd")
     await audit.check("begeleider-pvt")
     await page.get_by_label(re.compile(r"^Datum van ondertekening")).fill(day.isoformat())
     await page.get_by_role("button", name="Ondertekening vastleggen").click()
