@@ -5,7 +5,7 @@ ochtend" with a lesson every weekday (and today) from 09:00 to 12:00. Four inbur
 Gemeente Alkmaar have a PIP naming the Taalhuis, were aangemeld by the gemeente, had their
 intake and sit in the group. The last three lessons before today have signed registers:
 Omar Saleh was ongeoorloofd afwezig three times in a row (one verzuim signal to the
-gemeente), Lina Kovalenko twice (a third time today raises the next signal). Amina Haddad
+gemeente), Lina Kovalenko twice (a third time today raises the next signal). Yara Mansour
 has a voortgangsrapportage. The learners' personal codes are fixed for the demo and
 listed in docs/taal.md: they confirm presence on the docent's screen.
 """
@@ -31,13 +31,13 @@ REGIEVOERDER = "regievoerder@alkmaar.demo"
 DOCENT = "docent@taal.alkmaar.demo"
 SCHOOL = "Taalhuis Kennemerland"
 GROUP = "NT2 B1 ochtend"
-# (BSN, given names, family name, birth date, languages, personal code). Amina Haddad is a
-# case of the case-file demo; the others are registered here.
+# (BSN, given names, family name, birth date, languages, personal code), registered here:
+# the case-file demo's own cases (Amina Haddad's open intake task) stay as they are.
 LEARNERS = (
-    ("999990019", "Amina", "Haddad", "", "", "246810"),
+    ("999990251", "Yara", "Mansour", "1994-03-21", "Arabisch, Engels", "246810"),
     ("999990202", "Omar", "Saleh", "1990-05-17", "Arabisch", "135790"),
     ("999990214", "Lina", "Kovalenko", "1996-08-02", "Oekraïens, Russisch", "112233"),
-    ("999990226", "Fatima", "Rahimi", "1988-12-09", "Dari", "445566"),
+    ("999990226", "Fatima", "Noorzai", "1988-12-09", "Dari", "445566"),
 )
 # Who was ongeoorloofd afwezig at the last three lessons before today (oldest first).
 ABSENT = (("Saleh",), ("Saleh", "Kovalenko"), ("Saleh", "Kovalenko"))
@@ -176,7 +176,7 @@ async def seed(data_key: str, today: date) -> list[str]:
         await registers.sign(docent, lesson["id"], today)
     await voortgang.file_report(
         docent,
-        enrolled["Haddad"],
+        enrolled["Mansour"],
         voortgang.ReportInput(
             kind="voortgang",
             period_end=(today - timedelta(days=1)).isoformat(),

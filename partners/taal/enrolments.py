@@ -11,7 +11,7 @@ the learner is placed in a group.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from partners.taal import learner_codes
@@ -35,6 +35,8 @@ STATUS_LABELS = {
     "uitgevallen": "Uitgevallen",
 }
 ENDED = ("afgerond", "uitgevallen")
+EIND_TASK = "taal.eind"
+EIND_DUE_DAYS = 14
 # What the school may change by hand once a learner is placed.
 STATUS_CHANGES = {
     "actief": ("onderbroken", "afgerond", "uitgevallen"),
@@ -390,8 +392,11 @@ async def renew_code(scope: Scope, enrolment_id: int, new: tuple[str, str] | Non
     return code
 
 
-async def change_status(scope: Scope, enrolment_id: int, status: str, reason: str) -> None:
-    """Interrupt, resume, finish or end an active enrolment, with a reason."""
+async def change_status(
+    scope: Scope, enrolment_id: int, status: str, reason: str, today: date
+) -> None:
+    """Interrupt, resume, finish or end an active enrolment, with a reason. Finishing or
+    ending it gives the school the task "Eindrapportage"."""
     _require(scope, Role.TAALAANBIEDER)
     data = TenantData(scope)
     check = Checker()
@@ -405,6 +410,16 @@ async def change_status(scope: Scope, enrolment_id: int, status: str, reason: st
             check.fail("status", "Kies een nieuwe status.")
         check.done()
         await data.update(Enrolment, enrolment_id, status=status, updated_at=datetime.now(UTC))
+        if status in ENDED and await _open_task(data, row["inburgeraar"], EIND_TASK) is None:
+            # The eindrapportage is due when the route ends: a task in the school's inbox.
+            await data.insert(
+                PipTask,
+                inburgeraar=row["inburgeraar"],
+                assigned_organisation=row["organisation"],
+                kind=EIND_TASK,
+                title="Eindrapportage",
+                due_date=today + timedelta(days=EIND_DUE_DAYS),
+            )
         await timeline.add_event(
             data,
             row["inburgeraar"],

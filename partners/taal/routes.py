@@ -563,7 +563,11 @@ class EnrolmentController(Controller):
     ) -> Template | Redirect:
         form = await request.form()
         action = enrolments.change_status(
-            _scope(request), enrolment_id, _text(form, "status"), _text(form, "reason")
+            _scope(request),
+            enrolment_id,
+            _text(form, "status"),
+            _text(form, "reason"),
+            clock.today(),
         )
         values = {key: str(value) for key, value in form.items()}
         return await self._act(

@@ -6,7 +6,8 @@ history, and the voortgangsrapportage (and eindrapportage) per enrolment.
 - Advice "afschalen" is refused below 600 attended hours; the form shows the counter.
 - Filing a voortgangsrapportage completes the earliest open "Voortgangsrapportage" task of
   the case (the PIP creates them, every quarter by default; a regio changes the interval in
-  its task plan), so due reports are what "Mijn taken" shows.
+  its task plan), and an eindrapportage the task "Eindrapportage" made when the route ended,
+  so due reports are what "Mijn taken" shows.
 """
 
 from __future__ import annotations
@@ -228,20 +229,24 @@ async def file_report(scope: Scope, enrolment_id: int, form: ReportInput, today:
             **{f"level_{skill}": form.levels[skill] for skill in SKILLS},
             **{f"exam_{skill}": form.exams.get(skill, "") for skill in SKILLS},
         )
+        # The report answers the earliest open task of its kind (the PIP's quarterly
+        # voortgang tasks, or the eindrapportage task made when the route ended).
         due = await (
             data.select(PipTask, PipTask.id)
             .where(PipTask.inburgeraar == enrolment["inburgeraar"])
-            .where(PipTask.kind.like("taal.voortgang%"))
+            .where(
+                PipTask.kind.like("taal.voortgang%" if form.kind == "voortgang" else "taal.eind")
+            )
             .where(PipTask.status.not_in(list(pip_tasks.CLOSED)))
             .order_by(PipTask.due_date)
             .first()
         )
-        if due is not None and form.kind == "voortgang":
+        if due is not None:
             await pip_tasks.report_progress(
                 scope,
                 due["id"],
                 pip_tasks.ProgressInput(
-                    text="Voortgangsrapportage ingediend in het portaal.",
+                    text=f"{KINDS[form.kind]} ingediend in het portaal.",
                     status="afgerond",
                     progress="",
                 ),

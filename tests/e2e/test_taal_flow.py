@@ -25,7 +25,7 @@ pytestmark = pytest.mark.e2e
 DOCENT = "docent@taal.alkmaar.demo"
 REGIEVOERDER = "regievoerder@alkmaar.demo"
 # The demo's personal codes (docs/taal.md).
-CODES = {"Amina Haddad": "246810", "Omar Saleh": "135790"}
+CODES = {"Yara Mansour": "246810", "Omar Saleh": "135790"}
 
 
 def learner(page: Page, name: str):
@@ -47,7 +47,7 @@ async def test_register_verzuim_and_report(
     # "Iedereen aanwezig" in one click, then the exceptions.
     await page.get_by_role("button", name="Iedereen aanwezig").click()
     await expect(page.get_by_role("status").first).to_contain_text("Iedereen staat op aanwezig")
-    fatima = learner(page, "Fatima Rahimi")
+    fatima = learner(page, "Fatima Noorzai")
     await fatima.get_by_label("Te laat", exact=True).check()
     await fatima.get_by_label("Minuten te laat").fill("10")
     await learner(page, "Lina Kovalenko").get_by_label("Afwezig, ongeoorloofd").check()
@@ -55,7 +55,9 @@ async def test_register_verzuim_and_report(
     await expect(page.get_by_role("status").first).to_contain_text(
         "De presentielijst is opgeslagen (2 regels gewijzigd)."
     )
-    await expect(learner(page, "Fatima Rahimi").get_by_label("Te laat", exact=True)).to_be_checked()
+    await expect(
+        learner(page, "Fatima Noorzai").get_by_label("Te laat", exact=True)
+    ).to_be_checked()
     await audit.check("docent-register-saved")
 
     # --- 2. Two learners confirm with their own code on the docent's screen.
@@ -81,11 +83,11 @@ async def test_register_verzuim_and_report(
     await expect(page.locator(".portal-details")).to_contain_text("Ondertekend door Dirk Docent")
     await audit.check("docent-register-signed")
 
-    # --- 4. The docent files a voortgangsrapportage for Amina Haddad.
+    # --- 4. The docent files a voortgangsrapportage for Yara Mansour.
     await menu(page).get_by_role("link", name="Cursisten").click()
     await audit.check("docent-learners")
-    await page.get_by_role("link", name="Amina Haddad").click()
-    await expect(page.get_by_role("heading", level=1)).to_have_text("Amina Haddad")
+    await page.get_by_role("link", name="Yara Mansour").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Yara Mansour")
     report_form = page.locator("form[action$='/rapportages']")
     for skill, level in (
         ("lezen", "A2"),
@@ -100,7 +102,7 @@ async def test_register_verzuim_and_report(
     await audit.check("docent-report-form")
     await report_form.get_by_role("button", name="Rapportage indienen").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Voortgangsrapportage: Amina Haddad"
+        "Voortgangsrapportage: Yara Mansour"
     )
     await audit.check("docent-report-filed")
 
@@ -137,13 +139,13 @@ async def test_register_verzuim_and_report(
         )
 
         await menu(regie).get_by_role("link", name="Inburgeraars").click()
-        await regie.get_by_role("link", name="Haddad, Amina").click()
+        await regie.get_by_role("link", name="Mansour, Yara").click()
         panel = regie.locator("section[aria-labelledby='panel-taal']")
         await expect(panel).to_contain_text("Voortgangsrapportage")
         await audit.check("regie-case-reports")
         await panel.get_by_role("link", name=re.compile("Voortgangsrapportage tot")).first.click()
         await expect(regie.get_by_role("heading", level=1)).to_have_text(
-            "Voortgangsrapportage: Amina Haddad"
+            "Voortgangsrapportage: Yara Mansour"
         )
         await expect(regie.locator("main")).to_contain_text(
             "Schrijft nu korte e-mails zelfstandig."

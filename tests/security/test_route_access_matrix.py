@@ -47,13 +47,13 @@ PARAM_SOURCES = {
         "SELECT t.id FROM pip_task t JOIN inburgeraar i ON i.id = t.inburgeraar "
         "WHERE i.family_name = 'Haddad' AND t.kind = 'pvt'"
     ),
-    # Taal: Taalhuis Kennemerland's demo group, its first lesson, Amina Haddad's enrolment and
+    # Taal: Taalhuis Kennemerland's demo group, its first lesson, Yara Mansour's enrolment and
     # report, and Omar Saleh's verzuim signal.
     "group_id": "SELECT id FROM taal_group WHERE name = 'NT2 B1 ochtend'",
     "lesson_id": "SELECT MIN(id) AS id FROM taal_lesson",
     "enrolment_id": (
         "SELECT e.id FROM taal_enrolment e JOIN inburgeraar i ON i.id = e.inburgeraar "
-        "WHERE i.family_name = 'Haddad'"
+        "WHERE i.family_name = 'Mansour'"
     ),
     "report_id": "SELECT MIN(id) AS id FROM taal_progress_report",
     "signal_id": "SELECT MIN(id) AS id FROM taal_verzuim_signal",

@@ -44,12 +44,12 @@ async def test_bad_rows_are_reported_and_nothing_is_stored(demo: Settings) -> No
     day = lessons[0]["lesson_date"].strftime("%d-%m-%Y")
     raw = _csv(
         [
-            f"{learners['Haddad']};{day};09:00;aanwezig;;",
+            f"{learners['Mansour']};{day};09:00;aanwezig;;",
             f"{learners['Saleh']};{day};09:00;te_laat;;",
-            f"{learners['Rahimi']};{day};10:00;aanwezig;;",
+            f"{learners['Noorzai']};{day};10:00;aanwezig;;",
             f"999999;{day};09:00;aanwezig;;",
             f"{learners['Kovalenko']};{day};09:00;geoorloofd;;",
-            f"{learners['Haddad']};{day};09:00;aanwezig;;",
+            f"{learners['Mansour']};{day};09:00;aanwezig;;",
         ]
     )
     plan = await attendance_import.run(docent, raw, TODAY)
@@ -72,9 +72,9 @@ async def test_import_then_reimport_changes_nothing(demo: Settings) -> None:
     for lesson in lessons[:2]:
         day = lesson["lesson_date"].isoformat()
         rows += [
-            f"{learners['Haddad']};{day};09:00;aanwezig;;",
+            f"{learners['Mansour']};{day};09:00;aanwezig;;",
             f"{learners['Saleh']};{day};09:00;te_laat;15;",
-            f"{learners['Rahimi']};{day};09:00;geoorloofd;;Tandarts",
+            f"{learners['Noorzai']};{day};09:00;geoorloofd;;Tandarts",
             f"{learners['Kovalenko']};{day};09:00;aanwezig;;",
         ]
     raw = _csv(rows)
@@ -87,14 +87,14 @@ async def test_import_then_reimport_changes_nothing(demo: Settings) -> None:
     assert register["register_status"] == "geimporteerd"
     lines = {x["family_name"]: x["line"] for x in register["learners"]}
     assert lines["Saleh"]["minutes_late"] == 15 and lines["Saleh"]["source"] == "import"
-    assert lines["Rahimi"]["reason"] == "Tandarts"
+    assert lines["Noorzai"]["reason"] == "Tandarts"
 
     again = await attendance_import.run(docent, raw, TODAY)
     assert again.ok and again.new_rows == [] and again.skipped == 8
 
     # A different line for an imported lesson is a correction, not an import.
     changed = _csv(
-        [f"{learners['Haddad']};{lessons[0]['lesson_date'].isoformat()};09:00;ongeoorloofd;;"]
+        [f"{learners['Mansour']};{lessons[0]['lesson_date'].isoformat()};09:00;ongeoorloofd;;"]
     )
     refused = await attendance_import.run(docent, changed, TODAY)
     assert refused.rows[0].errors == [

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from litestar.testing import AsyncTestClient
 
 from partners.taal import enrolments, rooster, verzuim
-from portal.casefile import inburgeraars, pips
+from portal.casefile import inburgeraars, pip_tasks, pips
 from portal.core.clock import today
 from portal.core.settings import Settings
 from portal.demo_cases import demo_scope
@@ -294,8 +294,8 @@ async def test_beheerder_sets_the_verzuim_rules(client: AsyncTestClient) -> None
 
 async def test_taal_panel_only_for_own_cases(client: AsyncTestClient) -> None:
     await login(client, REGIE)
-    tasks = await client.get("/r/alkmaar/taken?zoek=Haddad")
-    case = re.search(r'href="/r/alkmaar/inburgeraars/(\d+)">Amina Haddad', tasks.text).group(1)
+    tasks = await client.get("/r/alkmaar/taken?zoek=Mansour")
+    case = re.search(r'href="/r/alkmaar/inburgeraars/(\d+)">Yara Mansour', tasks.text).group(1)
     url = f"/r/alkmaar/inburgeraars/{case}/taal"
     page = await client.get(url)
     assert "Voortgangsrapportage tot" in page.text
@@ -312,4 +312,39 @@ async def test_taal_panel_only_for_own_cases(client: AsyncTestClient) -> None:
         await login(client, other)
         response = await client.get(url)
         assert response.status_code == status, other
-        assert "Haddad" not in response.text
+        assert "Mansour" not in response.text
+
+
+async def test_a_changed_pip_keeps_the_verzuim_and_eind_tasks(demo: Settings) -> None:
+    regie = await demo_scope(REGIE, Role.REGIEVOERDER)
+    docent = await demo_scope(DOCENT, Role.TAALAANBIEDER)
+    saleh = next(
+        e for e in await enrolments.school_enrolments(docent) if e["family_name"] == "Saleh"
+    )
+    await enrolments.change_status(docent, saleh["id"], "uitgevallen", "Verhuisd", TODAY)
+    current = next(
+        p for p in await pips.versions(regie, saleh["inburgeraar"]) if p["status"] == "vastgesteld"
+    )
+    await pips.save_concept(
+        regie,
+        saleh["inburgeraar"],
+        pips.PipInput(
+            dagtekening=TODAY.isoformat(),
+            leerroute="B",
+            niveau="B1",
+            intensiteit_b1="900",
+            knm=False,
+            map=False,
+            pvt=False,
+            begeleiding=False,
+            taalaanbieder=str(current["taalaanbieder"]),
+            change_summary="KNM vervalt.",
+        ),
+    )
+    await pips.vaststellen(regie, saleh["inburgeraar"], TODAY)
+    tasks = {
+        t["kind"]: t["status"] for t in await pip_tasks.tasks_of_case(regie, saleh["inburgeraar"])
+    }
+    assert tasks["knm"] == "vervallen"
+    assert tasks["taal.verzuim"] == "open"
+    assert tasks["taal.eind"] == "open"

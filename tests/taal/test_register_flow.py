@@ -13,7 +13,7 @@ from tests.conftest import csrf_from, login, token
 DOCENT = "docent@taal.alkmaar.demo"
 REGIE = "regievoerder@alkmaar.demo"
 # The demo's personal codes (docs/taal.md).
-CODES = {"Haddad": "246810", "Saleh": "135790", "Kovalenko": "112233", "Rahimi": "445566"}
+CODES = {"Mansour": "246810", "Saleh": "135790", "Kovalenko": "112233", "Noorzai": "445566"}
 
 
 async def _today_lesson(client: AsyncTestClient) -> str:
@@ -67,7 +67,7 @@ async def test_docent_fills_register_learners_confirm_docent_signs(
     bad = _lines(
         learners,
         csrf_from(page.text),
-        Rahimi=("te_laat", "", ""),
+        Noorzai=("te_laat", "", ""),
         Kovalenko=("geoorloofd", "", ""),
     )
     response = await client.post(url, data=bad)
@@ -78,7 +78,7 @@ async def test_docent_fills_register_learners_confirm_docent_signs(
     good = _lines(
         learners,
         csrf_from(page.text),
-        Rahimi=("te_laat", "10", ""),
+        Noorzai=("te_laat", "10", ""),
         Kovalenko=("ongeoorloofd", "", ""),
     )
     response = await client.post(url, data=good, follow_redirects=False)
@@ -91,7 +91,7 @@ async def test_docent_fills_register_learners_confirm_docent_signs(
     csrf = csrf_from(page.text)
     response = await client.post(
         confirm,
-        data={"enrolment": learners["Haddad"], "code": "000000", "_csrf_token": csrf},
+        data={"enrolment": learners["Mansour"], "code": "000000", "_csrf_token": csrf},
     )
     assert response.status_code == 400
     assert "Deze code klopt niet." in response.text
@@ -100,7 +100,7 @@ async def test_docent_fills_register_learners_confirm_docent_signs(
         data={"enrolment": learners["Kovalenko"], "code": CODES["Kovalenko"], "_csrf_token": csrf},
     )
     assert response.status_code == 400
-    for family in ("Haddad", "Rahimi"):
+    for family in ("Mansour", "Noorzai"):
         response = await client.post(
             confirm,
             data={"enrolment": learners[family], "code": CODES[family], "_csrf_token": csrf},
@@ -124,7 +124,7 @@ async def test_docent_fills_register_learners_confirm_docent_signs(
     corrected = _lines(
         learners,
         csrf_from(page.text),
-        Rahimi=("te_laat", "10", ""),
+        Noorzai=("te_laat", "10", ""),
         Kovalenko=("geoorloofd", "", "Ziek gemeld"),
     )
     response = await client.post(url, data=corrected)
@@ -209,7 +209,7 @@ async def test_other_school_and_other_roles_cannot_reach_the_register(
     await login(client, "docent@roc.alkmaar.demo")
     assert (await client.get(url)).status_code == 404
     assert "NT2 B1 ochtend" not in (await client.get("/r/alkmaar/lessen?alle=1")).text
-    assert "Haddad" not in (await client.get("/r/alkmaar/cursisten")).text
+    assert "Mansour" not in (await client.get("/r/alkmaar/cursisten")).text
     client.cookies.clear()
     await login(client, REGIE)
     assert (await client.get(url)).status_code == 403
