@@ -181,6 +181,10 @@ async def save(
     check = Checker()
     now = datetime.now(UTC)
     async with write_transaction():
+        # Touch the lesson first: on PostgreSQL this locks its row, so two people saving the
+        # same register take turns and the second reads the first's lines (a failed save
+        # rolls the touch back).
+        await data.update(Lesson, lesson_id, saved_at=now)
         lesson = await data.get_writable(
             Lesson,
             lesson_id,
@@ -259,9 +263,7 @@ async def save(
             )
         await insert_many(data, Attendance, new_rows)
         if lesson["register_status"] == "leeg":
-            await data.update(Lesson, lesson_id, register_status="opgeslagen", saved_at=now)
-        else:
-            await data.update(Lesson, lesson_id, saved_at=now)
+            await data.update(Lesson, lesson_id, register_status="opgeslagen")
         for key in changed:
             await audit.record(
                 scope,

@@ -4,10 +4,16 @@ signing, exactly one verzuim signal for the gemeente, and corrections with a rea
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 from litestar.testing import AsyncTestClient
 
+from partners.taal import registers, rooster
+from portal.core.clock import today
+from portal.core.settings import Settings
+from portal.demo_cases import demo_scope
+from tenants.roles import Role
 from tests.conftest import csrf_from, login, token
 
 DOCENT = "docent@taal.alkmaar.demo"
@@ -225,3 +231,20 @@ async def test_start_page_counts(client: AsyncTestClient) -> None:
     home = await client.get("/r/alkmaar/")
     tile = re.search(r"Verzuimsignalen zonder opvolging</a></h3>\s*<p[^>]*>(\d+)<", home.text)
     assert tile and tile.group(1) == "1"
+
+
+async def test_two_saves_of_one_register_at_once_take_turns(demo: Settings) -> None:
+    docent = await demo_scope(DOCENT, Role.TAALAANBIEDER)
+    lesson = next(
+        x for x in await rooster.lessons_on(docent, today()) if x["group_name"] == "NT2 B1 ochtend"
+    )
+    learners = (await registers.load(docent, lesson["id"]))["learners"]
+    present = {x["id"]: registers.LineInput("aanwezig") for x in learners}
+    absent = {x["id"]: registers.LineInput("ongeoorloofd") for x in learners}
+    await asyncio.gather(
+        registers.save(docent, lesson["id"], present, "", today()),
+        registers.save(docent, lesson["id"], absent, "", today()),
+    )
+    lines = [x["line"] for x in (await registers.load(docent, lesson["id"]))["learners"]]
+    assert len(lines) == 4 and all(line["version"] == 1 for line in lines)
+    assert len({line["status"] for line in lines}) == 1
