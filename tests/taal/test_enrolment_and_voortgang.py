@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from litestar.testing import AsyncTestClient
 
-from partners.taal import enrolments, rooster, verzuim
+from partners.taal import enrolments, rooster, verzuim, voortgang
 from portal.casefile import inburgeraars, pip_tasks, pips
 from portal.core.clock import today
 from portal.core.settings import Settings
@@ -348,3 +348,32 @@ async def test_a_changed_pip_keeps_the_verzuim_and_eind_tasks(demo: Settings) ->
     assert tasks["knm"] == "vervallen"
     assert tasks["taal.verzuim"] == "open"
     assert tasks["taal.eind"] == "open"
+
+
+async def test_eindrapportage_is_due_when_the_route_ends(demo: Settings) -> None:
+    docent = await demo_scope(DOCENT, Role.TAALAANBIEDER)
+    lina = next(
+        e for e in await enrolments.school_enrolments(docent) if e["family_name"] == "Kovalenko"
+    )
+    await enrolments.change_status(docent, lina["id"], "afgerond", "Examen gehaald", TODAY)
+    tasks = await pip_tasks.tasks_of_case(docent, lina["inburgeraar"])
+    eind = next(t for t in tasks if t["kind"] == "taal.eind")
+    assert eind["status"] == "open" and eind["due_date"] == TODAY + timedelta(days=14)
+    await voortgang.file_report(
+        docent,
+        lina["id"],
+        voortgang.ReportInput(
+            kind="eind",
+            period_end=TODAY.isoformat(),
+            levels=dict.fromkeys(enrolments.SKILLS, "B1"),
+            advice="op_schema",
+            exams=dict.fromkeys(enrolments.SKILLS, "gehaald"),
+            exam_results="",
+            remarks="",
+        ),
+        TODAY,
+    )
+    tasks = await pip_tasks.tasks_of_case(docent, lina["inburgeraar"])
+    assert next(t for t in tasks if t["kind"] == "taal.eind")["status"] == "afgerond"
+    # The quarterly voortgang tasks are not touched by an eindrapportage.
+    assert all(t["status"] == "open" for t in tasks if t["kind"].startswith("taal.voortgang"))
