@@ -412,13 +412,13 @@ async def change_status(
         await data.update(Enrolment, enrolment_id, status=status, updated_at=datetime.now(UTC))
         if status in ENDED and await _open_task(data, row["inburgeraar"], EIND_TASK) is None:
             # The eindrapportage is due when the route ends: a task in the school's inbox.
-            await data.insert(
-                PipTask,
-                inburgeraar=row["inburgeraar"],
-                assigned_organisation=row["organisation"],
-                kind=EIND_TASK,
-                title="Eindrapportage",
-                due_date=today + timedelta(days=EIND_DUE_DAYS),
+            await pip_tasks.create_task(
+                data,
+                row["inburgeraar"],
+                row["organisation"],
+                EIND_TASK,
+                "Eindrapportage",
+                today + timedelta(days=EIND_DUE_DAYS),
             )
         await timeline.add_event(
             data,

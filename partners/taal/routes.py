@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import FormMultiDict, UploadFile
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
@@ -486,6 +486,16 @@ class EnrolmentController(Controller):
         pagina: FromQuery[str] = "1",
     ) -> Template:
         return await self._detail(request, enrolment_id, {}, {}, pagina=pagina)
+
+    @get("/{enrolment_id:int}/aanwezigheid.csv", name="taal_enrolment_export")
+    async def export(
+        self, request: Request, slug: FromPath[str], enrolment_id: FromPath[int]
+    ) -> Response:
+        return Response(
+            await voortgang.history_csv(_scope(request), enrolment_id),
+            media_type="text/csv; charset=utf-8",
+            headers={"content-disposition": 'attachment; filename="aanwezigheid.csv"'},
+        )
 
     async def _act(
         self, request: Request, slug: str, enrolment_id: int, action: Any, done: str, values: dict

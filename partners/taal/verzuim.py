@@ -22,7 +22,7 @@ from typing import Any
 from partners.taal.tables import Attendance, Enrolment, VerzuimRule, VerzuimSignal
 from portal.casefile import pip_tasks, timeline
 from portal.casefile.inburgeraars import subject
-from portal.casefile.tables import PipTask, TaskUpdate
+from portal.casefile.tables import TaskUpdate
 from portal.core import audit
 from portal.core.database import write_transaction
 from portal.core.validation import Checker, ValidationFailed, clean_text
@@ -215,13 +215,8 @@ async def _raise(
     rules_met = "; ".join(rule.describe() for rule in met)
     text = f"Regel: {rules_met}. {describe_facts(facts, enrolment['school'])}"
     title = f"Verzuimsignaal: {met[0].describe()}"
-    task_id = await data.insert(
-        PipTask,
-        inburgeraar=enrolment["inburgeraar"],
-        assigned_organisation=enrolment["gemeente"],
-        kind=TASK_KIND,
-        title=title,
-        due_date=today,
+    task_id = await pip_tasks.create_task(
+        data, enrolment["inburgeraar"], enrolment["gemeente"], TASK_KIND, title, today
     )
     await data.insert(
         TaskUpdate, task=task_id, author_organisation=enrolment["organisation"], text=text

@@ -377,3 +377,22 @@ async def test_eindrapportage_is_due_when_the_route_ends(demo: Settings) -> None
     assert next(t for t in tasks if t["kind"] == "taal.eind")["status"] == "afgerond"
     # The quarterly voortgang tasks are not touched by an eindrapportage.
     assert all(t["status"] == "open" for t in tasks if t["kind"].startswith("taal.voortgang"))
+
+
+async def test_attendance_export_for_excel(client: AsyncTestClient) -> None:
+    await login(client, DOCENT)
+    listing = await client.get("/r/alkmaar/cursisten")
+    enrolment = re.search(r'href="/r/alkmaar/cursisten/(\d+)">Lina Kovalenko', listing.text).group(
+        1
+    )
+    response = await client.get(f"/r/alkmaar/cursisten/{enrolment}/aanwezigheid.csv")
+    assert response.status_code == 200
+    assert response.content.startswith("\ufeff".encode())
+    text = response.content.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("Datum;Begin;Einde;Aanwezigheid")
+    assert text.count("Afwezig, ongeoorloofd") == 2
+    client.cookies.clear()
+    await login(client, "docent@roc.alkmaar.demo")
+    assert (
+        await client.get(f"/r/alkmaar/cursisten/{enrolment}/aanwezigheid.csv")
+    ).status_code == 404
