@@ -130,14 +130,8 @@ async def sync_with_pip(
             continue
         row = by_kind.get(task.kind)
         if row is None:
-            await data.insert(
-                PipTask,
-                inburgeraar=inburgeraar_id,
-                pip=pip["id"],
-                assigned_organisation=organisation,
-                kind=task.kind,
-                title=task.title,
-                due_date=task.due_date,
+            await create_task(
+                data, inburgeraar_id, organisation, task.kind, task.title, task.due_date, pip["id"]
             )
             created.setdefault(organisation, []).append(task.title)
         elif row["status"] not in CLOSED and row["assigned_organisation"] != organisation:
@@ -220,6 +214,31 @@ async def _note(
         text=text,
         status_from=status_from,
         status_to=status_to,
+    )
+
+
+async def create_task(
+    data: TenantData,
+    inburgeraar_id: int,
+    organisation_id: int,
+    kind: str,
+    title: str,
+    due_date: date | None,
+    pip_id: int | None = None,
+) -> int:
+    """Insert a task on a case for an organisation; the one place tasks are made, so every
+    task carries the case's gemeente (the regievoerder's inbox filters on it). Runs inside
+    the caller's transaction."""
+    case = await data.get(Inburgeraar, inburgeraar_id, Inburgeraar.gemeente)
+    return await data.insert(
+        PipTask,
+        inburgeraar=inburgeraar_id,
+        gemeente=case["gemeente"],
+        pip=pip_id,
+        assigned_organisation=organisation_id,
+        kind=kind,
+        title=title,
+        due_date=due_date,
     )
 
 
@@ -446,14 +465,7 @@ async def add_task(scope: Scope, inburgeraar_id: int, new: NewTask, today: date)
         ):
             check.fail("organisation_id", "Kies een actieve organisatie uit deze regio.")
         check.done()
-        task_id = await data.insert(
-            PipTask,
-            inburgeraar=inburgeraar_id,
-            assigned_organisation=org_id,
-            kind="handmatig",
-            title=title,
-            due_date=due,
-        )
+        task_id = await create_task(data, inburgeraar_id, org_id, "handmatig", title, due)
         await timeline.add_event(
             data, inburgeraar_id, "taak.nieuw", f"Taak ‘{title}’ toegevoegd", organisation_id=org_id
         )

@@ -402,6 +402,11 @@ async def seed_large_regio(data_key: str, today: date) -> dict[str, Any]:
                 rng, tenant_id, ids, partners, {orgs[VLUCHTELINGENWERK]: begeleiders}, today, now
             ),
         )
+    # Every task carries its case's gemeente, as pip_tasks.create_task stores it.
+    await engine.run_ddl(
+        "UPDATE pip_task SET gemeente = (SELECT i.gemeente FROM inburgeraar i "
+        "WHERE i.id = pip_task.inburgeraar) WHERE gemeente IS NULL"
+    )
     if engine.engine_type == "postgres":
         await engine.run_ddl("VACUUM ANALYZE")
     in_alkmaar = gemeenten.index(orgs[GEMEENTE_ALKMAAR])

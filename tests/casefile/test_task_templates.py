@@ -121,3 +121,16 @@ async def test_beheerder_changes_the_plan_and_the_next_pip_follows_it(
     client.cookies.clear()
     await login(client, "docent@taal.alkmaar.demo")
     assert (await client.get(url)).status_code == 403
+
+
+async def test_every_task_of_the_demo_carries_its_case_gemeente(demo: object) -> None:
+    """The regievoerder's inbox filters on pip_task.gemeente: a task made without it would
+    be invisible to the gemeente. All task-making paths of the demo must fill it."""
+    from portal.core.database import current_engine
+
+    rows = await current_engine().run_ddl(
+        "SELECT COUNT(*) AS n FROM pip_task t JOIN inburgeraar i ON i.id = t.inburgeraar "
+        "WHERE t.gemeente IS NULL OR t.gemeente <> i.gemeente"
+    )
+    assert rows[0]["n"] == 0
+    assert (await current_engine().run_ddl("SELECT COUNT(*) AS n FROM pip_task"))[0]["n"] > 0
