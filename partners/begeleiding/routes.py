@@ -9,6 +9,7 @@ from typing import Any
 from litestar import Controller, Request, get, post
 from litestar.datastructures import FormMultiDict
 from litestar.params import FromPath
+from litestar.plugins.htmx import ClientRedirect
 from litestar.response import Redirect, Template
 
 from partners.begeleiding import assignment, begeleidingen, progress, pvt
@@ -143,7 +144,7 @@ class BegeleidingController(Controller):
     @post("/{begeleiding_task_id:int}/checklist")
     async def save_item(
         self, request: Request, slug: FromPath[str], begeleiding_task_id: FromPath[int]
-    ) -> Template | Redirect:
+    ) -> Template | Redirect | ClientRedirect:
         form = await request.form()
         entry = begeleidingen.ItemInput(
             item=_text(form, "item"),
@@ -156,6 +157,10 @@ class BegeleidingController(Controller):
                 _scope(request), begeleiding_task_id, entry, today()
             )
         except ValidationFailed as failed:
+            if _is_htmx(request) and "begeleiding" in failed.errors:
+                # Closed meanwhile (in another tab): the whole page has to show that.
+                flash(request, failed.errors["begeleiding"], "error")
+                return ClientRedirect(redirect_to=f"/r/{slug}/begeleiding/{begeleiding_task_id}")
             if _is_htmx(request):
                 # htmx swaps only 2xx answers: the item comes back with its messages.
                 return self._item(request, begeleiding_task_id, _typed(entry), failed.errors)

@@ -162,6 +162,14 @@ async def test_begeleider_works_the_checklist_and_closes_with_a_report(
         f"{url}/checklist", data={"item": "bank", "status": "open", "_csrf_token": csrf}
     )
     assert late.status_code == 400 and "afgesloten" in late.text
+    # With htmx (a tab left open): the browser is sent to the page, which says why.
+    late = await client.post(
+        f"{url}/checklist",
+        data={"item": "bank", "status": "open", "_csrf_token": csrf},
+        headers=HTMX,
+    )
+    assert late.headers["hx-redirect"] == url
+    assert "afgesloten en kan niet meer" in (await client.get(url)).text
 
     # The regievoerder sees the report, the progress and the count, not the contact note.
     client.cookies.clear()
