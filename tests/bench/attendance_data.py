@@ -218,6 +218,7 @@ async def seed_attendance(today: date) -> dict[str, int]:
             (
                 "tenant",
                 "inburgeraar",
+                "gemeente",
                 "assigned_organisation",
                 "kind",
                 "title",
@@ -231,6 +232,7 @@ async def seed_attendance(today: date) -> dict[str, int]:
                 (
                     tenant,
                     row[1],
+                    gemeente,
                     row[2],
                     "taal.intake",
                     "Intake en plaatsingstoets",
