@@ -148,6 +148,16 @@ def finished_count(items: list[dict[str, Any]]) -> int:
     return sum(1 for item in items if item["status"] in FINISHED)
 
 
+async def checklist_progress(scope: Scope, task_id: int) -> tuple[int, int]:
+    """(items finished, items in all) of a begeleiding, for the counter above the list."""
+    require_begeleider(scope)
+    data = TenantData(scope)
+    task = await own_task(data, task_id, BEGELEIDING)
+    track = await _track(data, task)
+    items = checklist_states(await checklist_rows(data, track["id"] if track else None))
+    return finished_count(items), len(items)
+
+
 async def load(scope: Scope, task_id: int) -> dict[str, Any]:
     """Everything the begeleider's page shows; one audited read of the case."""
     require_begeleider(scope)

@@ -168,7 +168,8 @@ class BegeleidingController(Controller):
                 request, begeleiding_task_id, failed.errors, entry.__dict__, status_code=400
             )
         if _is_htmx(request):
-            return self._item(request, begeleiding_task_id, item, {}, saved=True)
+            progress = await begeleidingen.checklist_progress(_scope(request), begeleiding_task_id)
+            return self._item(request, begeleiding_task_id, item, {}, saved=True, progress=progress)
         flash(request, f"‘{item['label']}’ is opgeslagen.")
         return Redirect(
             path=f"/r/{slug}/begeleiding/{begeleiding_task_id}#punt-{item['key']}",
@@ -182,6 +183,7 @@ class BegeleidingController(Controller):
         item: dict[str, Any],
         errors: dict[str, str],
         saved: bool = False,
+        progress: tuple[int, int] | None = None,
     ) -> Template:
         return page(
             request,
@@ -190,6 +192,7 @@ class BegeleidingController(Controller):
             item=item,
             errors=errors,
             saved=saved,
+            progress=progress,
             closed=False,
             **_labels(),
         )

@@ -80,6 +80,8 @@ async def test_begeleider_works_the_checklist_and_the_regievoerder_sees_it(
     )
     await page.get_by_role("button", name="Opslaan Huisarts en tandarts").click()
     await expect(item(page, "Huisarts en tandarts")).to_contain_text("geen datum in de toekomst")
+    # The counter above the list follows the htmx saves, without a reload.
+    await expect(page.locator("#checklist-voortgang")).to_have_text("2 van 11 punten geregeld.")
     await audit.check("begeleider-checklist")
 
     # --- 3. A contact moment.
