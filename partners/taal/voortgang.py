@@ -15,13 +15,13 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from partners.taal.enrolments import LEVELS, SKILLS
 from partners.taal.registers import STATUSES as STATUS_LABELS
 from partners.taal.tables import Attendance, Enrolment, ProgressReport
-from portal.casefile import pip_tasks, timeline
+from portal.casefile import pip_tasks, task_settings, task_templates, timeline
 from portal.casefile.inburgeraars import parse_date, subject
 from portal.casefile.tables import PipTask
 from portal.core import audit
@@ -40,6 +40,10 @@ ADVICE = {
     "schakelen": "Schakelen naar een andere leerroute",
 }
 KINDS = {"voortgang": "Voortgangsrapportage", "eind": "Eindrapportage"}
+# The next report after one is filed, for as long as the route runs (the PIP's own plan
+# only covers the first reports).
+NEXT_REPORT_KIND = "taal.voortgang.vervolg"
+REPORTING_STATUSES = ("actief", "onderbroken")
 EXAM_RESULTS = {"": "Niet gedaan", "gehaald": "Gehaald", "niet_gehaald": "Niet gehaald"}
 MONTHS = (
     "januari",
@@ -292,6 +296,8 @@ async def file_report(scope: Scope, enrolment_id: int, form: ReportInput, today:
                     progress="",
                 ),
             )
+        if form.kind == "voortgang" and enrolment["status"] in REPORTING_STATUSES:
+            await _plan_next_report(data, enrolment["inburgeraar"], scope.organisation_id, today)
         await timeline.add_event(
             data,
             enrolment["inburgeraar"],
@@ -309,6 +315,36 @@ async def file_report(scope: Scope, enrolment_id: int, form: ReportInput, today:
             ),
         )
     return report_id
+
+
+async def report_interval_days(data: TenantData) -> int:
+    """Days between voortgangsrapportages in this regio: the regio's task plan for
+    "taal.voortgang" (its beheerder sets it), else the default of the plan."""
+    override = (await task_settings.overrides_for(data)).get("taal.voortgang")
+    if override and override.due_after_days:
+        return override.due_after_days
+    return next(t.due_after_days for t in task_templates.DEFAULTS if t.kind == "taal.voortgang")
+
+
+async def _plan_next_report(
+    data: TenantData, inburgeraar_id: int, organisation_id: int | None, today: date
+) -> None:
+    still_open = await (
+        data.exists(PipTask)
+        .where(PipTask.inburgeraar == inburgeraar_id)
+        .where(PipTask.kind.like("taal.voortgang%"))
+        .where(PipTask.status.not_in(list(pip_tasks.CLOSED)))
+    )
+    if still_open or organisation_id is None:
+        return
+    await pip_tasks.create_task(
+        data,
+        inburgeraar_id,
+        organisation_id,
+        NEXT_REPORT_KIND,
+        "Voortgangsrapportage",
+        today + timedelta(days=await report_interval_days(data)),
+    )
 
 
 async def reports_of_case(scope: Scope, inburgeraar_id: int) -> list[dict[str, Any]]:

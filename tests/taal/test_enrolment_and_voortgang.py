@@ -396,3 +396,52 @@ async def test_attendance_export_for_excel(client: AsyncTestClient) -> None:
     assert (
         await client.get(f"/r/alkmaar/cursisten/{enrolment}/aanwezigheid.csv")
     ).status_code == 404
+
+
+async def test_reports_keep_coming_every_interval_of_the_regio(demo: Settings) -> None:
+    """After the PIP's planned reports, each filed voortgangsrapportage plans the next one,
+    at the interval the regio's beheerder set for "taal.voortgang" (here half-yearly)."""
+    from portal.casefile import task_settings, task_templates
+    from portal.casefile.tables import PipTask
+    from tenants.scoped import TenantData
+
+    beheer = await demo_scope("beheer@alkmaar.demo", Role.BEHEERDER)
+    plan = {f"enabled-{t.kind}": "1" for t in task_templates.DEFAULTS}
+    await task_settings.save_templates(beheer, {**plan, "days-taal.voortgang": "182"})
+
+    docent = await demo_scope(DOCENT, Role.TAALAANBIEDER)
+    data = TenantData(docent)
+    lina = next(
+        row
+        for row in await enrolments.school_enrolments(docent)
+        if row["family_name"] == "Kovalenko"
+    )
+    report = voortgang.ReportInput(
+        kind="voortgang",
+        period_end=TODAY.isoformat(),
+        levels={skill: "A1" for skill in enrolments.SKILLS},
+        advice="op_schema",
+        exams={},
+        exam_results="",
+        remarks="",
+    )
+
+    async def open_reports() -> list[dict]:
+        return await (
+            data.select(PipTask, PipTask.kind, PipTask.due_date)
+            .where(PipTask.inburgeraar == lina["inburgeraar"])
+            .where(PipTask.kind.like("taal.voortgang%"))
+            .where(PipTask.status.not_in(list(pip_tasks.CLOSED)))
+        )
+
+    planned = len(await open_reports())
+    assert planned >= 1
+    for _ in range(planned):
+        await voortgang.file_report(docent, lina["id"], report, TODAY)
+    following = await open_reports()
+    assert [(r["kind"], r["due_date"]) for r in following] == [
+        (voortgang.NEXT_REPORT_KIND, TODAY + timedelta(days=182))
+    ]
+    # Filing that one plans the next, never two at once.
+    await voortgang.file_report(docent, lina["id"], report, TODAY)
+    assert len(await open_reports()) == 1
