@@ -18,10 +18,10 @@ from portal.casefile.tables import PipTask
 from portal.core import audit
 from portal.core.database import write_transaction
 from portal.core.validation import Checker
+from tenants.colleagues import colleagues_in_role
 from tenants.roles import Role
 from tenants.scope import Scope
 from tenants.scoped import NotFound, TenantData
-from tenants.tables import Membership
 
 BEGELEIDING = "begeleiding"
 PVT = "pvt"
@@ -57,19 +57,7 @@ def require_begeleider(scope: Scope) -> None:
 async def colleagues(scope: Scope) -> list[tuple[str, str]]:
     """The active begeleiders of the actor's organisation, the actor included."""
     require_begeleider(scope)
-    rows = await (
-        TenantData(scope)
-        .select(
-            Membership,
-            Membership.person.id.as_alias("id"),
-            Membership.person.full_name.as_alias("name"),
-        )
-        .where(Membership.organisation == scope.organisation_id)
-        .where(Membership.role == Role.BEGELEIDER.value)
-        .where(Membership.active.eq(True))
-        .order_by(Membership.person.full_name)
-    )
-    return [(str(row["id"]), row["name"]) for row in rows]
+    return await colleagues_in_role(scope, Role.BEGELEIDER)
 
 
 async def overview(scope: Scope) -> Overview:

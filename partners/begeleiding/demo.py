@@ -15,7 +15,7 @@ from partners.begeleiding import assignment, begeleidingen, pvt
 from portal.casefile import inburgeraars, pips
 from portal.casefile.tables import Inburgeraar, PipTask
 from portal.core import bsn
-from tenants import accounts
+from portal.demo_cases import demo_scope
 from tenants.roles import Role
 from tenants.scope import Scope
 from tenants.scoped import TenantData
@@ -75,20 +75,6 @@ PEOPLE = (
     ),
     DemoPerson("999990378", "Tesfalem", "Gebre", "1996-07-02", "Tigrinya, Engels", None),
 )
-
-
-async def _scope_of(email: str, role: Role) -> Scope:
-    account = await accounts.account_by_email(email)
-    assert account is not None, email
-    membership = next(m for m in await accounts.own_memberships(account.id) if m.role is role)
-    return Scope(
-        tenant_id=membership.tenant_id,
-        tenant_slug=membership.tenant_slug,
-        person_id=account.id,
-        organisation_id=membership.organisation_id,
-        role=role,
-        membership_id=membership.membership_id,
-    )
 
 
 async def _organisation_id(scope: Scope, name: str) -> str:
@@ -180,8 +166,8 @@ async def _work(bea: Scope, tasks: dict[str, dict], work: DemoWork, today: date)
 
 async def seed(data_key: str, today: date) -> list[str]:
     """Create what is missing of this package's demo; returns a line per thing created."""
-    regie = await _scope_of(REGIEVOERDER, Role.REGIEVOERDER)
-    bea = await _scope_of(BEGELEIDER, Role.BEGELEIDER)
+    regie = await demo_scope(REGIEVOERDER, Role.REGIEVOERDER)
+    bea = await demo_scope(BEGELEIDER, Role.BEGELEIDER)
     regio = TenantData(Scope.system(regie.tenant_id or 0, regie.tenant_slug or "", "seed-demo"))
     created: list[str] = []
     haddad = await (

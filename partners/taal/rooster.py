@@ -16,10 +16,10 @@ from portal.casefile.inburgeraars import parse_date
 from portal.core import audit
 from portal.core.database import write_transaction
 from portal.core.validation import Checker, ValidationFailed, clean_text
+from tenants.colleagues import colleagues_in_role
 from tenants.roles import Role
 from tenants.scope import Scope
 from tenants.scoped import NotFound, TenantData
-from tenants.tables import Membership
 
 WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -76,19 +76,7 @@ def minutes_between(starts: str, ends: str) -> int:
 
 async def docent_options(scope: Scope) -> list[tuple[str, str]]:
     """The people of the actor's school who work as taalaanbieder (the docenten)."""
-    rows = await (
-        TenantData(scope)
-        .select(
-            Membership,
-            Membership.person.id.as_alias("id"),
-            Membership.person.full_name.as_alias("name"),
-        )
-        .where(Membership.organisation == scope.organisation_id)
-        .where(Membership.role == Role.TAALAANBIEDER.value)
-        .where(Membership.active.eq(True))
-        .order_by(Membership.person.full_name)
-    )
-    return [(str(row["id"]), row["name"]) for row in rows]
+    return await colleagues_in_role(scope, Role.TAALAANBIEDER)
 
 
 async def groups(scope: Scope) -> list[dict[str, Any]]:

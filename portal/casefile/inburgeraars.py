@@ -19,10 +19,10 @@ from portal.core import audit, bsn
 from portal.core.database import write_transaction
 from portal.core.pagination import Page, PageRequest
 from portal.core.validation import Checker, ValidationFailed, clean_text
+from tenants.colleagues import colleagues_in_role
 from tenants.roles import Role
 from tenants.scope import Scope
 from tenants.scoped import NotFound, TenantData
-from tenants.tables import Membership
 
 
 class Doelgroep(StrEnum):
@@ -371,19 +371,7 @@ async def deadline_counts(scope: Scope, data_key: str, today: date) -> dict[str,
 async def colleagues(scope: Scope) -> list[tuple[str, str]]:
     """The regievoerders of the actor's gemeente, for assigning a case."""
     _require_regievoerder(scope)
-    rows = await (
-        TenantData(scope)
-        .select(
-            Membership,
-            Membership.person.id.as_alias("id"),
-            Membership.person.full_name.as_alias("name"),
-        )
-        .where(Membership.organisation == scope.organisation_id)
-        .where(Membership.role == Role.REGIEVOERDER.value)
-        .where(Membership.active.eq(True))
-        .order_by(Membership.person.full_name)
-    )
-    return [(str(row["id"]), row["name"]) for row in rows]
+    return await colleagues_in_role(scope, Role.REGIEVOERDER)
 
 
 async def assign_regievoerder(scope: Scope, inburgeraar_id: int, person_raw: str) -> None:
