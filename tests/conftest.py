@@ -194,12 +194,63 @@ async def db(settings: Settings) -> AsyncIterator[Settings]:
             await engine.close_connection_pool()
 
 
+Snapshot = list[tuple[type, list[dict]]]
+
+
+@pytest.fixture(scope="session")
+def demo_snapshots() -> dict[str, Snapshot]:
+    """The seeded demo per database, taken once and restored for every test after."""
+    return {}
+
+
+async def take_snapshot() -> Snapshot:
+    engine = database.current_engine()
+    snapshot = []
+    for table in sort_table_classes(database.all_tables()):
+        name = table._meta.tablename
+        rows = await engine.run_ddl(f"SELECT * FROM {name}")  # noqa: S608 (table names)
+        snapshot.append((table, [dict(row) for row in rows]))
+    return snapshot
+
+
+async def restore_snapshot(snapshot: Snapshot) -> None:
+    """Put the snapshot's rows back, parents first, ids included; PostgreSQL's id sequences
+    are moved past them so that rows a test makes get fresh ids."""
+    engine = database.current_engine()
+    for table, rows in snapshot:
+        if not rows:
+            continue
+        columns = list(rows[0])
+        names = ", ".join(f'"{c}"' for c in columns)
+        # SQLite allows 999 parameters in one statement on older builds.
+        per_insert = max(1, 900 // len(columns))
+        for start in range(0, len(rows), per_insert):
+            chunk = rows[start : start + per_insert]
+            values = ", ".join("(" + ", ".join("{}" for _ in columns) + ")" for _ in chunk)
+            args = [row[c] for row in chunk for c in columns]
+            sql = f"INSERT INTO {table._meta.tablename} ({names}) VALUES {values}"  # noqa: S608
+            await table.raw(sql, *args)
+        if engine.engine_type == "postgres":
+            name = table._meta.tablename
+            await engine.run_ddl(
+                f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "  # noqa: S608
+                f"(SELECT MAX(id) FROM {name}))"
+            )
+
+
 @pytest.fixture
-async def demo(db: Settings) -> Settings:
+async def demo(db: Settings, demo_snapshots: dict[str, Snapshot]) -> Settings:
+    """The demo regio's, seeded by the real services once per database and restored from a
+    snapshot for each later test (seeding costs seconds: password hashes, PIPs, acceptances)."""
     from partners.demo import seed_all
     from portal.casefile.routes import today
 
-    await seed_all(db.data_key, today(), db.documents_path)
+    snapshot = demo_snapshots.get(db.database_url)
+    if snapshot is None:
+        await seed_all(db.data_key, today(), db.documents_path)
+        demo_snapshots[db.database_url] = await take_snapshot()
+    else:
+        await restore_snapshot(snapshot)
     return db
 
 
