@@ -15,6 +15,7 @@ from litestar.response import Redirect, Template
 from partners.begeleiding import assignment, begeleidingen, progress, pvt
 from partners.begeleiding.checklist import ATTENDANCE_LABELS, CONTACT_KINDS, STATUS_LABELS
 from portal.auth.guards import allow
+from portal.casefile import pip_tasks
 from portal.casefile.case_panels import CasePanel, register_panel
 from portal.core.clock import today
 from portal.core.validation import ValidationFailed
@@ -34,6 +35,16 @@ register_panel(
         roles=frozenset({Role.REGIEVOERDER, Role.BEGELEIDER}),
         order=50,
     )
+)
+pip_tasks.register_closing_flow(
+    "begeleiding",
+    "Een begeleiding sluit u af met het eindverslag, onderaan de begeleiding onder "
+    "'Mijn begeleidingen'.",
+)
+pip_tasks.register_closing_flow(
+    "pvt",
+    "De PVT is klaar als de ondertekening van de verklaring is vastgelegd, op de PVT-pagina "
+    "onder 'Mijn begeleidingen'.",
 )
 
 

@@ -17,6 +17,7 @@ from litestar.response import Redirect, Template
 
 from partners.taal import attendance_import, enrolments, registers, rooster, verzuim, voortgang
 from portal.auth.guards import allow
+from portal.casefile import pip_tasks
 from portal.casefile.case_panels import CasePanel, register_panel
 from portal.casefile.inburgeraars import parse_date
 from portal.casefile.pip_rules import LEERROUTE_LABELS
@@ -41,6 +42,19 @@ register_panel(
         roles=frozenset({Role.REGIEVOERDER, Role.TAALAANBIEDER}),
         order=20,
     )
+)
+pip_tasks.register_closing_flow(
+    "taal.voortgang",
+    "Een voortgangsrapportage is klaar als de school hem indient, onder 'Cursisten' bij de "
+    "cursist.",
+)
+pip_tasks.register_closing_flow(
+    "taal.eind",
+    "De eindrapportage is klaar als de school hem indient, onder 'Cursisten' bij de cursist.",
+)
+pip_tasks.register_closing_flow(
+    "taal.verzuim",
+    "Een verzuimsignaal sluit u door de opvolging vast te leggen bij het signaal in het dossier.",
 )
 
 

@@ -51,6 +51,22 @@ SOON_DAYS = 30
 # What a partner may set; cancelling (vervallen) is the gemeente's decision.
 PARTNER_STATUSES = ("open", "in_behandeling", "afgerond", "geblokkeerd")
 
+# Task kinds (by prefix) that a partner package closes itself, with what makes them done: a
+# closing report, a signed verklaring, a filed rapportage, a recorded follow-up. The generic
+# task page may not mark them afgerond, or the work would count as done without it.
+_CLOSING_FLOWS: dict[str, str] = {}
+
+
+def register_closing_flow(kind_prefix: str, how: str) -> None:
+    """Declare that tasks whose kind starts with `kind_prefix` are closed by their own flow;
+    `how` tells the user, in Dutch, where to finish them instead."""
+    _CLOSING_FLOWS[kind_prefix] = how
+
+
+def _closing_flow(kind: str) -> str | None:
+    return next((how for prefix, how in _CLOSING_FLOWS.items() if kind.startswith(prefix)), None)
+
+
 TASK_COLUMNS = (
     PipTask.id,
     PipTask.kind,
@@ -371,8 +387,11 @@ async def get_task(scope: Scope, task_id: int) -> dict[str, Any]:
     return task
 
 
-async def report_progress(scope: Scope, task_id: int, update: ProgressInput) -> None:
-    """Add a message to the thread, optionally with a percentage and a new status."""
+async def report_progress(
+    scope: Scope, task_id: int, update: ProgressInput, *, via_task_page: bool = False
+) -> None:
+    """Add a message to the thread, optionally with a percentage and a new status. From the
+    generic task page (`via_task_page`), a task with its own closing flow cannot be closed."""
     data = TenantData(scope)
     check = Checker()
     text = update.text.strip()[:4000]
@@ -398,7 +417,11 @@ async def report_progress(scope: Scope, task_id: int, update: ProgressInput) -> 
             PipTask.title,
             PipTask.inburgeraar,
             PipTask.assigned_organisation,
+            PipTask.kind,
         )
+        how = _closing_flow(task["kind"])
+        if via_task_page and how and update.status == TaskStatus.AFGEROND.value:
+            check.fail("status", how)
         check.done()
         changes: dict[str, Any] = {"updated_at": datetime.now(UTC)}
         new_status = update.status if update.status and update.status != task["status"] else None

@@ -641,7 +641,7 @@ class TaskController(Controller):
             blocked_reason=_text(form, "blocked_reason"),
         )
         try:
-            await pip_tasks.report_progress(_scope(request), task_id, update)
+            await pip_tasks.report_progress(_scope(request), task_id, update, via_task_page=True)
         except ValidationFailed as failed:
             return await self._task_page(
                 request, task_id, update.__dict__, failed.errors, status_code=400

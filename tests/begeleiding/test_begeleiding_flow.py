@@ -11,7 +11,7 @@ from litestar.testing import AsyncTestClient
 
 from portal.core.clock import today
 from tests.begeleiding.conftest import BEA, scalar
-from tests.conftest import csrf_from, login
+from tests.conftest import csrf_from, login, token
 
 TODAY = today()
 HTMX = {"hx-request": "true"}
@@ -280,3 +280,29 @@ async def test_the_demo_shows_haddads_progress_to_the_regievoerder(
     assert "1 van 2 gevolgd" in panel.text and "nog niet" in panel.text
     assert "Afspraak bank bevestigd." not in panel.text  # a contact note stays with VWN
     assert "Sleutels ontvangen, huurcontract getekend." in panel.text  # checklist notes show
+
+
+async def test_generic_task_page_cannot_close_work_that_has_its_own_closing(
+    client: AsyncTestClient,
+) -> None:
+    """A begeleiding is done with its closing report, not with a status on the task page."""
+    await login(client, "begeleider@alkmaar.demo")
+    overview = (await client.get("/r/alkmaar/begeleiding")).text
+    task_id = re.search(r'href="/r/alkmaar/begeleiding/(\d+)">Amina Haddad', overview).group(1)
+    csrf = await token(client)
+    refused = await client.post(
+        f"/r/alkmaar/taken/{task_id}/voortgang",
+        data={"text": "Klaar", "status": "afgerond", "_csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 400
+    assert "eindverslag" in refused.text
+    page = (await client.get(f"/r/alkmaar/taken/{task_id}")).text
+    assert "Afgerond" not in re.sub(r"<option[^>]*>[^<]*</option>", "", page)
+    # Other messages on the thread still work.
+    allowed = await client.post(
+        f"/r/alkmaar/taken/{task_id}/voortgang",
+        data={"text": "Huisbezoek gepland", "status": "", "_csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert allowed.status_code == 303
