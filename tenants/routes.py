@@ -13,6 +13,7 @@ from portal.auth.guards import allow
 from portal.core.pagination import PageRequest
 from portal.core.validation import ValidationFailed
 from portal.web.flash import flash
+from portal.web.request_values import actor_scope, form_text
 from portal.web.templating import page
 from tenants import organisations, people, regio_settings
 from tenants.roles import KIND_LABELS, MEMBERSHIP_ROLES, OrganisationKind, Role
@@ -21,14 +22,6 @@ from tenants.scope import Scope
 ADMIN = [allow(Role.BEHEERDER)]
 KIND_OPTIONS = [(kind.value, KIND_LABELS[kind]) for kind in OrganisationKind]
 ROLE_OPTIONS = [(role.value, role.label) for role in MEMBERSHIP_ROLES]
-
-
-def _scope(request: Request) -> Scope:
-    return request.scope["auth"]
-
-
-def _text(form: FormMultiDict, name: str) -> str:
-    return str(form.get(name, "")).strip()
 
 
 def _int(value: Any) -> int | None:
@@ -40,11 +33,11 @@ def _organisation_input(form: FormMultiDict) -> organisations.OrganisationInput:
     # Only these fields are read from the form: anything else it carries (a tenant, an id) is
     # ignored, which is what stops mass assignment.
     return organisations.OrganisationInput(
-        name=_text(form, "name"),
-        kind=_text(form, "kind"),
-        oin=_text(form, "oin"),
-        contact_email=_text(form, "contact_email"),
-        contact_phone=_text(form, "contact_phone"),
+        name=form_text(form, "name"),
+        kind=form_text(form, "kind"),
+        oin=form_text(form, "oin"),
+        contact_email=form_text(form, "contact_email"),
+        contact_phone=form_text(form, "contact_phone"),
     )
 
 
@@ -61,7 +54,7 @@ class OrganisationController(Controller):
         pagina: FromQuery[str] = "1",
         inactief: FromQuery[str] = "",
     ) -> Template:
-        scope = _scope(request)
+        scope = actor_scope(request)
         filters = organisations.OrganisationFilter(
             search=zoek.strip()[:100],
             kind=soort,
@@ -95,7 +88,7 @@ class OrganisationController(Controller):
         form = await request.form()
         data = _organisation_input(form)
         try:
-            await organisations.create_organisation(_scope(request), data)
+            await organisations.create_organisation(actor_scope(request), data)
         except ValidationFailed as failed:
             return page(
                 request,
@@ -112,7 +105,7 @@ class OrganisationController(Controller):
     async def edit_form(
         self, request: Request, slug: FromPath[str], organisation_id: FromPath[int]
     ) -> Template:
-        row = await organisations.get_organisation(_scope(request), organisation_id)
+        row = await organisations.get_organisation(actor_scope(request), organisation_id)
         values = {key: value or "" for key, value in row.items()}
         return page(
             request,
@@ -127,7 +120,7 @@ class OrganisationController(Controller):
     async def update(
         self, request: Request, slug: FromPath[str], organisation_id: FromPath[int]
     ) -> Template | Redirect:
-        scope = _scope(request)
+        scope = actor_scope(request)
         row = await organisations.get_organisation(scope, organisation_id)
         form = await request.form()
         data = _organisation_input(form)
@@ -150,7 +143,7 @@ class OrganisationController(Controller):
     async def deactivate(
         self, request: Request, slug: FromPath[str], organisation_id: FromPath[int]
     ) -> Redirect:
-        await organisations.set_organisation_active(_scope(request), organisation_id, False)
+        await organisations.set_organisation_active(actor_scope(request), organisation_id, False)
         flash(
             request,
             "De organisatie is gedeactiveerd. Haar medewerkers kunnen niet meer voor haar werken.",
@@ -161,7 +154,7 @@ class OrganisationController(Controller):
     async def activate(
         self, request: Request, slug: FromPath[str], organisation_id: FromPath[int]
     ) -> Redirect:
-        await organisations.set_organisation_active(_scope(request), organisation_id, True)
+        await organisations.set_organisation_active(actor_scope(request), organisation_id, True)
         flash(request, "De organisatie is weer actief.")
         return Redirect(path=f"/r/{slug}/organisaties?inactief=1", status_code=303)
 
@@ -188,7 +181,7 @@ class PeopleController(Controller):
         pagina: FromQuery[str] = "1",
         inactief: FromQuery[str] = "",
     ) -> Template:
-        scope = _scope(request)
+        scope = actor_scope(request)
         filters = people.PersonFilter(
             search=zoek.strip()[:100],
             organisation_id=_int(organisatie),
@@ -215,18 +208,18 @@ class PeopleController(Controller):
             "tenants/person_new.html",
             values={},
             errors={},
-            **await self._form_context(_scope(request)),
+            **await self._form_context(actor_scope(request)),
         )
 
     @post("/nieuw")
     async def create(self, request: Request, slug: FromPath[str]) -> Template | Redirect:
-        scope = _scope(request)
+        scope = actor_scope(request)
         form = await request.form()
         new = people.NewPerson(
-            email=_text(form, "email"),
-            full_name=_text(form, "full_name"),
+            email=form_text(form, "email"),
+            full_name=form_text(form, "full_name"),
             organisation_id=_int(form.get("organisation_id")),
-            role=_text(form, "role"),
+            role=form_text(form, "role"),
             password=str(form.get("password", "")),
         )
         try:
@@ -248,7 +241,7 @@ class PeopleController(Controller):
     async def detail(
         self, request: Request, slug: FromPath[str], person_id: FromPath[int]
     ) -> Template:
-        scope = _scope(request)
+        scope = actor_scope(request)
         person = await people.get_person(scope, person_id)
         return page(
             request,
@@ -263,16 +256,18 @@ class PeopleController(Controller):
     async def edit_form(
         self, request: Request, slug: FromPath[str], person_id: FromPath[int]
     ) -> Template:
-        person = await people.get_person(_scope(request), person_id)
+        person = await people.get_person(actor_scope(request), person_id)
         return page(request, "tenants/person_edit.html", person=person, values=person, errors={})
 
     @post("/{person_id:int}/bewerken")
     async def update(
         self, request: Request, slug: FromPath[str], person_id: FromPath[int]
     ) -> Template | Redirect:
-        scope = _scope(request)
+        scope = actor_scope(request)
         form = await request.form()
-        change = people.PersonChange(email=_text(form, "email"), full_name=_text(form, "full_name"))
+        change = people.PersonChange(
+            email=form_text(form, "email"), full_name=form_text(form, "full_name")
+        )
         try:
             await people.update_person(scope, person_id, change)
         except ValidationFailed as failed:
@@ -292,7 +287,7 @@ class PeopleController(Controller):
     async def deactivate(
         self, request: Request, slug: FromPath[str], person_id: FromPath[int]
     ) -> Redirect:
-        await people.deactivate_person(_scope(request), person_id)
+        await people.deactivate_person(actor_scope(request), person_id)
         flash(request, "Deze persoon kan niet meer voor deze regio werken en is overal uitgelogd.")
         return Redirect(path=f"/r/{slug}/personen/{person_id}", status_code=303)
 
@@ -300,10 +295,10 @@ class PeopleController(Controller):
     async def add_membership(
         self, request: Request, slug: FromPath[str], person_id: FromPath[int]
     ) -> Template | Redirect:
-        scope = _scope(request)
+        scope = actor_scope(request)
         form = await request.form()
         new = people.NewMembership(
-            organisation_id=_int(form.get("organisation_id")), role=_text(form, "role")
+            organisation_id=_int(form.get("organisation_id")), role=form_text(form, "role")
         )
         try:
             await people.add_membership(scope, person_id, new)
@@ -325,7 +320,7 @@ class PeopleController(Controller):
     async def deactivate_membership(
         self, request: Request, slug: FromPath[str], membership_id: FromPath[int]
     ) -> Redirect:
-        person_id = await people.set_membership_active(_scope(request), membership_id, False)
+        person_id = await people.set_membership_active(actor_scope(request), membership_id, False)
         flash(request, "De rol is gedeactiveerd; de persoon is overal uitgelogd.")
         return Redirect(path=f"/r/{slug}/personen/{person_id}", status_code=303)
 
@@ -333,7 +328,7 @@ class PeopleController(Controller):
     async def activate_membership(
         self, request: Request, slug: FromPath[str], membership_id: FromPath[int]
     ) -> Redirect:
-        person_id = await people.set_membership_active(_scope(request), membership_id, True)
+        person_id = await people.set_membership_active(actor_scope(request), membership_id, True)
         flash(request, "De rol is weer actief.")
         return Redirect(path=f"/r/{slug}/personen/{person_id}", status_code=303)
 
@@ -345,19 +340,19 @@ class RegioSettingsController(Controller):
     @get("/", name="regio_settings")
     async def form(self, request: Request, slug: FromPath[str]) -> Template:
         current = await regio_settings.get_regio_settings(
-            _scope(request), request.app.state.settings
+            actor_scope(request), request.app.state.settings
         )
         return page(request, "tenants/regio_settings.html", current=current, errors={}, value=None)
 
     @post("/")
     async def save(self, request: Request, slug: FromPath[str]) -> Template | Redirect:
         form = await request.form()
-        raw = _text(form, "session_idle_minutes")
+        raw = form_text(form, "session_idle_minutes")
         settings = request.app.state.settings
         try:
-            await regio_settings.set_session_idle_minutes(_scope(request), settings, raw)
+            await regio_settings.set_session_idle_minutes(actor_scope(request), settings, raw)
         except ValidationFailed as failed:
-            current = await regio_settings.get_regio_settings(_scope(request), settings)
+            current = await regio_settings.get_regio_settings(actor_scope(request), settings)
             return page(
                 request,
                 "tenants/regio_settings.html",

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.datastructures import FormMultiDict
 from litestar.params import FromPath
 from litestar.plugins.htmx import ClientRedirect
 from litestar.response import Redirect, Template
@@ -20,6 +19,7 @@ from portal.casefile.case_panels import CasePanel, register_panel
 from portal.core.clock import today
 from portal.core.validation import ValidationFailed
 from portal.web.flash import flash
+from portal.web.request_values import actor_scope, form_text
 from portal.web.start_tiles import Tile, register_tiles
 from portal.web.templating import page
 from tenants.roles import Role
@@ -62,14 +62,6 @@ async def _start_tiles(scope: Scope) -> list[Tile]:
 register_tiles("begeleiding", _start_tiles)
 
 
-def _scope(request: Request) -> Scope:
-    return request.scope["auth"]
-
-
-def _text(form: FormMultiDict, name: str) -> str:
-    return str(form.get(name, "")).strip()
-
-
 def _is_htmx(request: Request) -> bool:
     return request.headers.get("hx-request") == "true"
 
@@ -105,7 +97,7 @@ class BegeleidingController(Controller):
             request,
             "begeleiding/overview.html",
             status_code=status_code,
-            overview=await assignment.overview(_scope(request)),
+            overview=await assignment.overview(actor_scope(request)),
             errors=errors,
             **_labels(),
         )
@@ -115,12 +107,12 @@ class BegeleidingController(Controller):
         self, request: Request, slug: FromPath[str], task_id: FromPath[int]
     ) -> Template | Redirect:
         form = await request.form()
-        scope = _scope(request)
+        scope = actor_scope(request)
         try:
-            person = await assignment.name_begeleider(scope, task_id, _text(form, "person"))
+            person = await assignment.name_begeleider(scope, task_id, form_text(form, "person"))
         except ValidationFailed as failed:
             return await self._overview(request, failed.errors, status_code=400)
-        if _text(form, "person") == str(scope.person_id):
+        if form_text(form, "person") == str(scope.person_id):
             flash(request, "U bent nu de begeleider. De inburgeraar staat bij uw begeleidingen.")
         else:
             flash(request, f"{person} is nu de begeleider.")
@@ -140,7 +132,7 @@ class BegeleidingController(Controller):
         values: dict[str, str],
         status_code: int = 200,
     ) -> Template:
-        view = await begeleidingen.load(_scope(request), task_id)
+        view = await begeleidingen.load(actor_scope(request), task_id)
         return page(
             request,
             "begeleiding/begeleiding.html",
@@ -158,14 +150,14 @@ class BegeleidingController(Controller):
     ) -> Template | Redirect | ClientRedirect:
         form = await request.form()
         entry = begeleidingen.ItemInput(
-            item=_text(form, "item"),
-            status=_text(form, "status"),
-            done_on=_text(form, "done_on"),
+            item=form_text(form, "item"),
+            status=form_text(form, "status"),
+            done_on=form_text(form, "done_on"),
             notes=str(form.get("notes", "")),
         )
         try:
             item = await begeleidingen.save_item(
-                _scope(request), begeleiding_task_id, entry, today()
+                actor_scope(request), begeleiding_task_id, entry, today()
             )
         except ValidationFailed as failed:
             if _is_htmx(request) and "begeleiding" in failed.errors:
@@ -179,7 +171,9 @@ class BegeleidingController(Controller):
                 request, begeleiding_task_id, failed.errors, entry.__dict__, status_code=400
             )
         if _is_htmx(request):
-            progress = await begeleidingen.checklist_progress(_scope(request), begeleiding_task_id)
+            progress = await begeleidingen.checklist_progress(
+                actor_scope(request), begeleiding_task_id
+            )
             return self._item(request, begeleiding_task_id, item, {}, saved=True, progress=progress)
         flash(request, f"‘{item['label']}’ is opgeslagen.")
         return Redirect(
@@ -214,12 +208,14 @@ class BegeleidingController(Controller):
     ) -> Template | Redirect:
         form = await request.form()
         entry = begeleidingen.ContactInput(
-            held_on=_text(form, "held_on"),
-            kind=_text(form, "kind"),
+            held_on=form_text(form, "held_on"),
+            kind=form_text(form, "kind"),
             note=str(form.get("note", "")),
         )
         try:
-            await begeleidingen.add_contact(_scope(request), begeleiding_task_id, entry, today())
+            await begeleidingen.add_contact(
+                actor_scope(request), begeleiding_task_id, entry, today()
+            )
         except ValidationFailed as failed:
             return await self._page(
                 request, begeleiding_task_id, failed.errors, entry.__dict__, status_code=400
@@ -236,7 +232,7 @@ class BegeleidingController(Controller):
         form = await request.form()
         report = str(form.get("report", ""))
         try:
-            await begeleidingen.close(_scope(request), begeleiding_task_id, report)
+            await begeleidingen.close(actor_scope(request), begeleiding_task_id, report)
         except ValidationFailed as failed:
             return await self._page(
                 request, begeleiding_task_id, failed.errors, {"report": report}, status_code=400
@@ -263,7 +259,7 @@ class PvtController(Controller):
         values: dict[str, str],
         status_code: int = 200,
     ) -> Template:
-        view = await pvt.load(_scope(request), task_id)
+        view = await pvt.load(actor_scope(request), task_id)
         return page(
             request,
             "begeleiding/pvt.html",
@@ -290,8 +286,10 @@ class PvtController(Controller):
         self, request: Request, slug: FromPath[str], pvt_task_id: FromPath[int]
     ) -> Template | Redirect:
         form = await request.form()
-        entry = pvt.WorkshopInput(title=_text(form, "title"), planned_on=_text(form, "planned_on"))
-        action = pvt.add_workshop(_scope(request), pvt_task_id, entry)
+        entry = pvt.WorkshopInput(
+            title=form_text(form, "title"), planned_on=form_text(form, "planned_on")
+        )
+        action = pvt.add_workshop(actor_scope(request), pvt_task_id, entry)
         return await self._after(
             request, slug, pvt_task_id, action, "De workshop is gepland.", entry.__dict__
         )
@@ -302,10 +300,10 @@ class PvtController(Controller):
     ) -> Template | Redirect:
         form = await request.form()
         action = pvt.set_attendance(
-            _scope(request),
+            actor_scope(request),
             pvt_task_id,
-            _text(form, "workshop"),
-            _text(form, "attendance"),
+            form_text(form, "workshop"),
+            form_text(form, "attendance"),
             today(),
         )
         return await self._after(
@@ -317,8 +315,8 @@ class PvtController(Controller):
         self, request: Request, slug: FromPath[str], pvt_task_id: FromPath[int]
     ) -> Template | Redirect:
         form = await request.form()
-        signed_on = _text(form, "verklaring_on")
-        action = pvt.complete(_scope(request), pvt_task_id, signed_on, today())
+        signed_on = form_text(form, "verklaring_on")
+        action = pvt.complete(actor_scope(request), pvt_task_id, signed_on, today())
         return await self._after(
             request,
             slug,
@@ -338,7 +336,7 @@ async def case_panel(
     request: Request, slug: FromPath[str], inburgeraar_id: FromPath[int]
 ) -> Template:
     """The begeleiding section of the case page: the fragment for htmx, a page without JS."""
-    tasks = await progress.case_summary(_scope(request), inburgeraar_id)
+    tasks = await progress.case_summary(actor_scope(request), inburgeraar_id)
     template = "_case_panel.html" if _is_htmx(request) else "case_panel.html"
     return page(
         request,

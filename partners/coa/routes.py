@@ -21,6 +21,7 @@ from portal.core.pagination import PageRequest
 from portal.core.validation import ValidationFailed
 from portal.web.errors import error_page
 from portal.web.flash import flash
+from portal.web.request_values import actor_scope, data_key, form_text
 from portal.web.start_tiles import Tile, register_tiles
 from portal.web.templating import page
 from tenants.roles import Role
@@ -64,50 +65,37 @@ async def _start_tiles(scope: Scope) -> list[Tile]:
 register_tiles("coa", _start_tiles)
 
 
-def _scope(request: Request) -> Scope:
-    return request.scope["auth"]
-
-
-def _data_key(request: Request) -> str:
-    return request.app.state.settings.data_key
-
-
 def _documents_root(request: Request):
     return request.app.state.settings.documents_path
 
 
-def _text(form: Any, name: str) -> str:
-    value = form.get(name, "")
-    return value if isinstance(value, str) else ""
-
-
 def _koppeling(form: Any) -> handover.KoppelingInput:
     return handover.KoppelingInput(
-        gemeente=_text(form, "gemeente"),
-        azc_location=_text(form, "azc_location"),
-        koppeling_date=_text(form, "koppeling_date"),
-        housing_date=_text(form, "housing_date"),
+        gemeente=form_text(form, "gemeente"),
+        azc_location=form_text(form, "azc_location"),
+        koppeling_date=form_text(form, "koppeling_date"),
+        housing_date=form_text(form, "housing_date"),
     )
 
 
 def _member(form: Any) -> handover.MemberInput:
     return handover.MemberInput(
-        household_role=_text(form, "household_role"),
-        given_names=_text(form, "given_names"),
-        family_name=_text(form, "family_name"),
-        birth_date=_text(form, "birth_date"),
-        v_nummer=_text(form, "v_nummer"),
-        bsn=_text(form, "bsn"),
-        nationality=_text(form, "nationality"),
-        languages=_text(form, "languages"),
+        household_role=form_text(form, "household_role"),
+        given_names=form_text(form, "given_names"),
+        family_name=form_text(form, "family_name"),
+        birth_date=form_text(form, "birth_date"),
+        v_nummer=form_text(form, "v_nummer"),
+        bsn=form_text(form, "bsn"),
+        nationality=form_text(form, "nationality"),
+        languages=form_text(form, "languages"),
         interpreter_needed=bool(form.get("interpreter_needed")),
-        literacy=_text(form, "literacy"),
-        education=_text(form, "education"),
-        work_experience=_text(form, "work_experience"),
-        voorinburgering=_text(form, "voorinburgering"),
+        literacy=form_text(form, "literacy"),
+        education=form_text(form, "education"),
+        work_experience=form_text(form, "work_experience"),
+        voorinburgering=form_text(form, "voorinburgering"),
         voorinburgering_consent=bool(form.get("voorinburgering_consent")),
-        physical_limitations=_text(form, "physical_limitations"),
-        phone=_text(form, "phone"),
+        physical_limitations=form_text(form, "physical_limitations"),
+        phone=form_text(form, "phone"),
     )
 
 
@@ -144,7 +132,7 @@ class OverdrachtController(Controller):
         status: FromQuery[str] = "",
         pagina: FromQuery[str] = "1",
     ) -> Template:
-        scope = _scope(request)
+        scope = actor_scope(request)
         filters = handover.OverdrachtFilter(status=status)
         result = await handover.list_overdrachten(
             scope, filters, PageRequest.parse(pagina), datetime.now(UTC)
@@ -172,7 +160,7 @@ class OverdrachtController(Controller):
             status_code=status,
             errors=errors,
             values=values,
-            gemeenten=await handover.gemeente_options(_scope(request)),
+            gemeenten=await handover.gemeente_options(actor_scope(request)),
             **_choices(),
         )
 
@@ -181,7 +169,7 @@ class OverdrachtController(Controller):
         form = await request.form()
         try:
             overdracht_id = await handover.create(
-                _scope(request), _koppeling(form), _member(form), _data_key(request), today()
+                actor_scope(request), _koppeling(form), _member(form), data_key(request), today()
             )
         except ValidationFailed as failed:
             return await self._new_page(request, failed.errors, dict(form), HTTP_400_BAD_REQUEST)
@@ -196,7 +184,7 @@ class OverdrachtController(Controller):
         values: dict[str, Any] | None = None,
         status: int = 200,
     ) -> Template:
-        scope = _scope(request)
+        scope = actor_scope(request)
         view = await handover.get(scope, overdracht_id, today())
         return page(
             request,
@@ -237,7 +225,7 @@ class OverdrachtController(Controller):
     ) -> Template | Redirect:
         async def action(form: Any) -> None:
             await handover.update_koppeling(
-                _scope(request), overdracht_id, _koppeling(form), today()
+                actor_scope(request), overdracht_id, _koppeling(form), today()
             )
 
         return await self._change(
@@ -250,7 +238,7 @@ class OverdrachtController(Controller):
     ) -> Template | Redirect:
         async def action(form: Any) -> None:
             await handover.add_member(
-                _scope(request), overdracht_id, _member(form), _data_key(request), today()
+                actor_scope(request), overdracht_id, _member(form), data_key(request), today()
             )
 
         return await self._change(
@@ -276,7 +264,7 @@ class OverdrachtController(Controller):
         values: dict[str, Any] | None,
         status: int = 200,
     ) -> Template:
-        view = await handover.get(_scope(request), overdracht_id, today())
+        view = await handover.get(actor_scope(request), overdracht_id, today())
         member = next((m for m in view["members"] if m["id"] == member_id), None)
         if member is None or not view["overdracht"]["writable"]:
             raise NotFound("member")
@@ -305,11 +293,11 @@ class OverdrachtController(Controller):
         form = await request.form()
         try:
             await handover.update_member(
-                _scope(request),
+                actor_scope(request),
                 overdracht_id,
                 member_id,
                 _member(form),
-                _data_key(request),
+                data_key(request),
                 today(),
             )
         except ValidationFailed as failed:
@@ -328,7 +316,7 @@ class OverdrachtController(Controller):
         member_id: FromPath[int],
     ) -> Template | Redirect:
         async def action(form: Any) -> None:
-            await handover.remove_member(_scope(request), overdracht_id, member_id)
+            await handover.remove_member(actor_scope(request), overdracht_id, member_id)
 
         return await self._change(
             request, slug, overdracht_id, action, "Het gezinslid is verwijderd.", "huishouden"
@@ -340,15 +328,15 @@ class OverdrachtController(Controller):
     ) -> Template | Redirect:
         async def action(form: Any) -> None:
             await handover.save_profile(
-                _scope(request),
+                actor_scope(request),
                 overdracht_id,
                 handover.ProfileInput(
-                    country_of_origin=_text(form, "country_of_origin"),
-                    nareizigers_expected=_text(form, "nareizigers_expected"),
+                    country_of_origin=form_text(form, "country_of_origin"),
+                    nareizigers_expected=form_text(form, "nareizigers_expected"),
                     childcare_needed=bool(form.get("childcare_needed")),
                     medical_info_via_ggd=bool(form.get("medical_info_via_ggd")),
-                    practical_needs=_text(form, "practical_needs"),
-                    notes=_text(form, "notes"),
+                    practical_needs=form_text(form, "practical_needs"),
+                    notes=form_text(form, "notes"),
                 ),
             )
 
@@ -362,17 +350,17 @@ class OverdrachtController(Controller):
     ) -> Template | Redirect:
         async def action(form: Any) -> None:
             await handover.save_talk(
-                _scope(request),
+                actor_scope(request),
                 overdracht_id,
                 handover.TalkInput(
-                    scenario=_text(form, "scenario"),
-                    talk_date=_text(form, "talk_date"),
-                    talk_time=_text(form, "talk_time"),
-                    talk_mode=_text(form, "talk_mode"),
-                    talk_place=_text(form, "talk_place"),
+                    scenario=form_text(form, "scenario"),
+                    talk_date=form_text(form, "talk_date"),
+                    talk_time=form_text(form, "talk_time"),
+                    talk_mode=form_text(form, "talk_mode"),
+                    talk_place=form_text(form, "talk_place"),
                     attendees=tuple(a for a in form.getall("attendees", []) if isinstance(a, str)),
                     talk_held=bool(form.get("talk_held")),
-                    talk_outcome=_text(form, "talk_outcome"),
+                    talk_outcome=form_text(form, "talk_outcome"),
                 ),
             )
 
@@ -385,7 +373,7 @@ class OverdrachtController(Controller):
         self, request: Request, slug: FromPath[str], overdracht_id: FromPath[int]
     ) -> Template | Redirect:
         async def action(form: Any) -> None:
-            await handover.submit(_scope(request), overdracht_id, today())
+            await handover.submit(actor_scope(request), overdracht_id, today())
 
         return await self._change(
             request,
@@ -401,7 +389,7 @@ class OverdrachtController(Controller):
         self, request: Request, slug: FromPath[str], overdracht_id: FromPath[int]
     ) -> Template | Redirect:
         async def action(form: Any) -> None:
-            await handover.ask(_scope(request), overdracht_id, _text(form, "question"))
+            await handover.ask(actor_scope(request), overdracht_id, form_text(form, "question"))
 
         return await self._change(
             request,
@@ -417,7 +405,7 @@ class OverdrachtController(Controller):
         self, request: Request, slug: FromPath[str], overdracht_id: FromPath[int]
     ) -> Template | Redirect:
         async def action(form: Any) -> None:
-            await handover.answer(_scope(request), overdracht_id, _text(form, "answer"))
+            await handover.answer(actor_scope(request), overdracht_id, form_text(form, "answer"))
 
         return await self._change(
             request,
@@ -440,7 +428,7 @@ class OverdrachtController(Controller):
         }
         try:
             accepted = await acceptance.accept(
-                _scope(request), overdracht_id, given, _data_key(request), today()
+                actor_scope(request), overdracht_id, given, data_key(request), today()
             )
         except ValidationFailed as failed:
             return await self._detail(
@@ -474,7 +462,11 @@ class OverdrachtController(Controller):
             finally:
                 await upload.close()
             await documents.attach(
-                _scope(request), overdracht_id, upload.filename, content, _documents_root(request)
+                actor_scope(request),
+                overdracht_id,
+                upload.filename,
+                content,
+                _documents_root(request),
             )
 
         return await self._change(
@@ -490,7 +482,7 @@ class OverdrachtController(Controller):
         document_id: FromPath[int],
     ) -> Response:
         stored = await documents.download(
-            _scope(request), overdracht_id, document_id, _documents_root(request)
+            actor_scope(request), overdracht_id, document_id, _documents_root(request)
         )
         return Response(
             content=stored.content,
@@ -508,7 +500,7 @@ class OverdrachtController(Controller):
     ) -> Template | Redirect:
         async def action(form: Any) -> None:
             await documents.remove(
-                _scope(request), overdracht_id, document_id, _documents_root(request)
+                actor_scope(request), overdracht_id, document_id, _documents_root(request)
             )
 
         return await self._change(
@@ -522,7 +514,7 @@ class KoppelingenController(Controller):
 
     @get("/", name="koppelingen")
     async def index(self, request: Request, slug: FromPath[str]) -> Template:
-        rows = await regio_counts.counts(_scope(request))
+        rows = await regio_counts.counts(actor_scope(request))
         return page(
             request,
             "coa/koppelingen.html",
@@ -536,7 +528,7 @@ async def case_panel(
     request: Request, slug: FromPath[str], inburgeraar_id: FromPath[int]
 ) -> Template:
     """The overdracht a case came from (a section of the case page)."""
-    found = await handover.for_case(_scope(request), inburgeraar_id)
+    found = await handover.for_case(actor_scope(request), inburgeraar_id)
     return page(
         request,
         "coa/_case_panel.html",

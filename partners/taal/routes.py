@@ -25,6 +25,7 @@ from portal.core import clock
 from portal.core.pagination import PageRequest
 from portal.core.validation import ValidationFailed
 from portal.web.flash import flash
+from portal.web.request_values import actor_scope, form_text
 from portal.web.start_tiles import Tile, register_tiles
 from portal.web.templating import page
 from tenants.roles import Role
@@ -93,16 +94,8 @@ async def _start_tiles(scope: Scope) -> list[Tile]:
 register_tiles("taal", _start_tiles)
 
 
-def _scope(request: Request) -> Scope:
-    return request.scope["auth"]
-
-
-def _text(form: FormMultiDict, name: str) -> str:
-    return str(form.get(name, "")).strip()
-
-
 def _levels(form: FormMultiDict, prefix: str = "level_") -> dict[str, str]:
-    return {skill: _text(form, f"{prefix}{skill}") for skill in enrolments.SKILLS}
+    return {skill: form_text(form, f"{prefix}{skill}") for skill in enrolments.SKILLS}
 
 
 COMMON = {
@@ -142,7 +135,7 @@ class LessonController(Controller):
         alle: FromQuery[str] = "",
     ) -> Template:
         day = parse_date(datum) or clock.today()
-        scope = _scope(request)
+        scope = actor_scope(request)
         return _page(
             request,
             "taal/lessons.html",
@@ -182,7 +175,7 @@ class LessonController(Controller):
     )
     async def import_upload(self, request: Request, slug: FromPath[str]) -> Template | Redirect:
         form = await request.form()
-        action = "importeren" if _text(form, "actie") == "importeren" else "controleren"
+        action = "importeren" if form_text(form, "actie") == "importeren" else "controleren"
         upload = form.get("bestand")
         if not isinstance(upload, UploadFile):
             return self._import_page(
@@ -196,9 +189,9 @@ class LessonController(Controller):
             if len(raw) > attendance_import.MAX_BYTES:
                 raise attendance_import.FileRefused("Het bestand is groter dan 2 MB. Splits het.")
             if action == "controleren":
-                plan = await attendance_import.check(_scope(request), raw, clock.today())
+                plan = await attendance_import.check(actor_scope(request), raw, clock.today())
                 return self._import_page(request, plan=plan, action=action)
-            plan = await attendance_import.run(_scope(request), raw, clock.today())
+            plan = await attendance_import.run(actor_scope(request), raw, clock.today())
         except attendance_import.FileRefused as refused:
             return self._import_page(request, error=str(refused), action=action, status_code=400)
         finally:
@@ -227,7 +220,7 @@ class LessonController(Controller):
         status_code: int = 200,
         **extra: Any,
     ) -> Template:
-        scope = _scope(request)
+        scope = actor_scope(request)
         lesson = await registers.load(scope, lesson_id)
         return _page(
             request,
@@ -248,22 +241,22 @@ class LessonController(Controller):
     ) -> Template | Redirect:
         form = await request.form()
         values = {key: str(value) for key, value in form.items()}
-        everyone = _text(form, "actie") == "iedereen"
+        everyone = form_text(form, "actie") == "iedereen"
         lines: dict[int, registers.LineInput] = {}
         for key in form:
             if key.startswith("learner_") and key[8:].isdigit():
                 learner = int(key[8:])
                 lines[learner] = registers.LineInput(
-                    status="aanwezig" if everyone else _text(form, f"status_{learner}"),
-                    minutes_late="" if everyone else _text(form, f"late_{learner}"),
-                    reason="" if everyone else _text(form, f"reason_{learner}"),
+                    status="aanwezig" if everyone else form_text(form, f"status_{learner}"),
+                    minutes_late="" if everyone else form_text(form, f"late_{learner}"),
+                    reason="" if everyone else form_text(form, f"reason_{learner}"),
                 )
         try:
             changed = await registers.save(
-                _scope(request),
+                actor_scope(request),
                 lesson_id,
                 lines,
-                _text(form, "correction_reason"),
+                form_text(form, "correction_reason"),
                 clock.today(),
             )
         except ValidationFailed as failed:
@@ -285,13 +278,16 @@ class LessonController(Controller):
         form = await request.form()
         try:
             name = await registers.confirm(
-                _scope(request), lesson_id, _text(form, "enrolment"), _text(form, "code")
+                actor_scope(request),
+                lesson_id,
+                form_text(form, "enrolment"),
+                form_text(form, "code"),
             )
         except ValidationFailed as failed:
             return await self._register_page(
                 request,
                 lesson_id,
-                {"enrolment": _text(form, "enrolment")},
+                {"enrolment": form_text(form, "enrolment")},
                 failed.errors,
                 status_code=400,
             )
@@ -303,7 +299,7 @@ class LessonController(Controller):
         self, request: Request, slug: FromPath[str], lesson_id: FromPath[int]
     ) -> Template | Redirect:
         try:
-            signals = await registers.sign(_scope(request), lesson_id, clock.today())
+            signals = await registers.sign(actor_scope(request), lesson_id, clock.today())
         except ValidationFailed as failed:
             return await self._register_page(request, lesson_id, {}, failed.errors, 400)
         message = "De presentielijst is ondertekend."
@@ -320,7 +316,9 @@ class LessonController(Controller):
     ) -> Template | Redirect:
         form = await request.form()
         try:
-            await rooster.cancel_lesson(_scope(request), lesson_id, _text(form, "cancel_reason"))
+            await rooster.cancel_lesson(
+                actor_scope(request), lesson_id, form_text(form, "cancel_reason")
+            )
         except ValidationFailed as failed:
             return await self._register_page(request, lesson_id, {}, failed.errors, status_code=400)
         flash(request, "De les is geannuleerd.")
@@ -336,7 +334,7 @@ class GroupController(Controller):
     async def _index(
         self, request: Request, values: dict, errors: dict, status_code: int = 200
     ) -> Template:
-        scope = _scope(request)
+        scope = actor_scope(request)
         return _page(
             request,
             "taal/groups.html",
@@ -358,14 +356,14 @@ class GroupController(Controller):
         values = {key: str(value) for key, value in form.items()}
         try:
             group_id = await rooster.create_group(
-                _scope(request),
+                actor_scope(request),
                 rooster.GroupInput(
-                    name=_text(form, "name"),
-                    docent_id=_text(form, "docent_id"),
-                    location=_text(form, "location"),
-                    capacity=_text(form, "capacity"),
-                    start_date=_text(form, "start_date"),
-                    end_date=_text(form, "end_date"),
+                    name=form_text(form, "name"),
+                    docent_id=form_text(form, "docent_id"),
+                    location=form_text(form, "location"),
+                    capacity=form_text(form, "capacity"),
+                    start_date=form_text(form, "start_date"),
+                    end_date=form_text(form, "end_date"),
                 ),
             )
         except ValidationFailed as failed:
@@ -379,10 +377,10 @@ class GroupController(Controller):
         values = {key: str(value) for key, value in form.items()}
         try:
             await rooster.add_holiday(
-                _scope(request),
-                _text(form, "holiday_name"),
-                _text(form, "first_day"),
-                _text(form, "last_day"),
+                actor_scope(request),
+                form_text(form, "holiday_name"),
+                form_text(form, "first_day"),
+                form_text(form, "last_day"),
             )
         except ValidationFailed as failed:
             return await self._index(request, values, failed.errors, status_code=400)
@@ -392,7 +390,7 @@ class GroupController(Controller):
     async def _detail(
         self, request: Request, group_id: int, values: dict, errors: dict, status_code: int = 200
     ) -> Template:
-        scope = _scope(request)
+        scope = actor_scope(request)
         group = await rooster.get_group(scope, group_id)
         return _page(
             request,
@@ -418,12 +416,12 @@ class GroupController(Controller):
         values = {key: str(value) for key, value in form.items()}
         try:
             await rooster.add_slot(
-                _scope(request),
+                actor_scope(request),
                 group_id,
                 rooster.SlotInput(
-                    weekday=_text(form, "weekday"),
-                    starts=_text(form, "starts"),
-                    ends=_text(form, "ends"),
+                    weekday=form_text(form, "weekday"),
+                    starts=form_text(form, "starts"),
+                    ends=form_text(form, "ends"),
                 ),
             )
         except ValidationFailed as failed:
@@ -436,7 +434,7 @@ class GroupController(Controller):
         self, request: Request, slug: FromPath[str], group_id: FromPath[int]
     ) -> Template | Redirect:
         try:
-            added = await rooster.generate_lessons(_scope(request), group_id, clock.today())
+            added = await rooster.generate_lessons(actor_scope(request), group_id, clock.today())
         except ValidationFailed as failed:
             return await self._detail(request, group_id, {}, failed.errors, 400)
         flash(request, f"{added} lessen aangemaakt volgens het rooster.")
@@ -456,7 +454,7 @@ class EnrolmentController(Controller):
         return _page(
             request,
             "taal/enrolments.html",
-            rows=await enrolments.school_enrolments(_scope(request), status),
+            rows=await enrolments.school_enrolments(actor_scope(request), status),
             status=status,
         )
 
@@ -470,7 +468,7 @@ class EnrolmentController(Controller):
         new_code: str | None = None,
         pagina: str = "1",
     ) -> Template:
-        scope = _scope(request)
+        scope = actor_scope(request)
         enrolment = await enrolments.get_enrolment(scope, enrolment_id)
         return _page(
             request,
@@ -506,7 +504,7 @@ class EnrolmentController(Controller):
         self, request: Request, slug: FromPath[str], enrolment_id: FromPath[int]
     ) -> Response:
         return Response(
-            await voortgang.history_csv(_scope(request), enrolment_id),
+            await voortgang.history_csv(actor_scope(request), enrolment_id),
             media_type="text/csv; charset=utf-8",
             headers={"content-disposition": 'attachment; filename="aanwezigheid.csv"'},
         )
@@ -528,7 +526,7 @@ class EnrolmentController(Controller):
     async def accept(
         self, request: Request, slug: FromPath[str], enrolment_id: FromPath[int]
     ) -> Template | Redirect:
-        action = enrolments.accept(_scope(request), enrolment_id)
+        action = enrolments.accept(actor_scope(request), enrolment_id)
         return await self._act(
             request, slug, enrolment_id, action, "De aanmelding is geaccepteerd.", {}
         )
@@ -539,12 +537,12 @@ class EnrolmentController(Controller):
     ) -> Template | Redirect:
         form = await request.form()
         action = enrolments.record_intake(
-            _scope(request),
+            actor_scope(request),
             enrolment_id,
             enrolments.IntakeInput(
-                intake_date=_text(form, "intake_date"),
+                intake_date=form_text(form, "intake_date"),
                 levels=_levels(form),
-                hours_per_week=_text(form, "hours_per_week"),
+                hours_per_week=form_text(form, "hours_per_week"),
                 notes=str(form.get("intake_notes", "")),
             ),
             clock.today(),
@@ -560,12 +558,12 @@ class EnrolmentController(Controller):
     ) -> Template | Redirect:
         form = await request.form()
         action = enrolments.place(
-            _scope(request),
+            actor_scope(request),
             enrolment_id,
             enrolments.Placement(
-                group_id=_text(form, "group_id"),
-                start_date=_text(form, "start_date"),
-                end_date=_text(form, "end_date"),
+                group_id=form_text(form, "group_id"),
+                start_date=form_text(form, "start_date"),
+                end_date=form_text(form, "end_date"),
             ),
             clock.today(),
         )
@@ -578,7 +576,7 @@ class EnrolmentController(Controller):
     async def code(
         self, request: Request, slug: FromPath[str], enrolment_id: FromPath[int]
     ) -> Template | Redirect:
-        action = enrolments.renew_code(_scope(request), enrolment_id)
+        action = enrolments.renew_code(actor_scope(request), enrolment_id)
         return await self._act(request, slug, enrolment_id, action, "", {})
 
     @post("/{enrolment_id:int}/status", name="taal_enrolment_status")
@@ -587,10 +585,10 @@ class EnrolmentController(Controller):
     ) -> Template | Redirect:
         form = await request.form()
         action = enrolments.change_status(
-            _scope(request),
+            actor_scope(request),
             enrolment_id,
-            _text(form, "status"),
-            _text(form, "reason"),
+            form_text(form, "status"),
+            form_text(form, "reason"),
             clock.today(),
         )
         values = {key: str(value) for key, value in form.items()}
@@ -606,13 +604,13 @@ class EnrolmentController(Controller):
         values = {key: str(value) for key, value in form.items()}
         try:
             report_id = await voortgang.file_report(
-                _scope(request),
+                actor_scope(request),
                 enrolment_id,
                 voortgang.ReportInput(
-                    kind=_text(form, "kind"),
-                    period_end=_text(form, "period_end"),
+                    kind=form_text(form, "kind"),
+                    period_end=form_text(form, "period_end"),
                     levels=_levels(form, "report_level_"),
-                    advice=_text(form, "advice"),
+                    advice=form_text(form, "advice"),
                     exams=_levels(form, "exam_"),
                     exam_results=str(form.get("exam_results", "")),
                     remarks=str(form.get("remarks", "")),
@@ -634,7 +632,7 @@ class CaseTaalController(Controller):
     async def panel(
         self, request: Request, slug: FromPath[str], inburgeraar_id: FromPath[int]
     ) -> Template:
-        scope = _scope(request)
+        scope = actor_scope(request)
         case = await enrolments.case_of(scope, inburgeraar_id)
         rows = await enrolments.enrolments_of_case(scope, inburgeraar_id)
         for row in rows:
@@ -658,7 +656,7 @@ class CaseTaalController(Controller):
         self, request: Request, slug: FromPath[str], inburgeraar_id: FromPath[int]
     ) -> Redirect:
         try:
-            await enrolments.send_aanmelding(_scope(request), inburgeraar_id)
+            await enrolments.send_aanmelding(actor_scope(request), inburgeraar_id)
         except ValidationFailed as failed:
             for message in failed.errors.values():
                 flash(request, message, "error")
@@ -673,7 +671,7 @@ class CaseTaalController(Controller):
         return _page(
             request,
             "taal/report.html",
-            report=await voortgang.get_report(_scope(request), report_id),
+            report=await voortgang.get_report(actor_scope(request), report_id),
         )
 
     @post("/verzuim/{signal_id:int}", guards=REGIE, name="taal_verzuim_follow_up")
@@ -683,15 +681,15 @@ class CaseTaalController(Controller):
         form = await request.form()
         try:
             inburgeraar_id = await verzuim.record_follow_up(
-                _scope(request),
+                actor_scope(request),
                 signal_id,
-                _text(form, "follow_up"),
-                _text(form, "follow_up_reason"),
+                form_text(form, "follow_up"),
+                form_text(form, "follow_up_reason"),
             )
         except ValidationFailed as failed:
             for message in failed.errors.values():
                 flash(request, message, "error")
-            inburgeraar_id = await verzuim.case_of_signal(_scope(request), signal_id)
+            inburgeraar_id = await verzuim.case_of_signal(actor_scope(request), signal_id)
         else:
             flash(request, "De opvolging van het verzuimsignaal is vastgelegd.")
         return Redirect(path=f"/r/{slug}/inburgeraars/{inburgeraar_id}#panel-taal", status_code=303)
@@ -716,7 +714,7 @@ class VerzuimRulesController(Controller):
 
     @get("/", name="taal_verzuim_rules")
     async def form(self, request: Request, slug: FromPath[str]) -> Template:
-        rules = {rule.kind: rule for rule in await verzuim.rules(_scope(request))}
+        rules = {rule.kind: rule for rule in await verzuim.rules(actor_scope(request))}
         values = {
             "lessons": str(rules["reeks"].lessons) if "reeks" in rules else "0",
             "hours": str(rules["uren"].hours) if "uren" in rules else "0",
@@ -730,7 +728,10 @@ class VerzuimRulesController(Controller):
         values = {key: str(value) for key, value in form.items()}
         try:
             await verzuim.save_rules(
-                _scope(request), _text(form, "lessons"), _text(form, "hours"), _text(form, "weeks")
+                actor_scope(request),
+                form_text(form, "lessons"),
+                form_text(form, "hours"),
+                form_text(form, "weeks"),
             )
         except ValidationFailed as failed:
             return await self._form(request, values, failed.errors, status_code=400)

@@ -18,8 +18,8 @@ from portal.casefile import duo_import
 from portal.casefile.routes import REGIE, today
 from portal.web.errors import error_page
 from portal.web.flash import flash
+from portal.web.request_values import actor_scope, data_key
 from portal.web.templating import page
-from tenants.scope import Scope
 
 TEMPLATE_CSV = "/static/templates/duo-signalen-voorbeeld.csv"
 CHUNK = 64 * 1024
@@ -31,14 +31,6 @@ TOO_LARGE = (
     "kleinere bestanden en lees ze een voor een in."
 )
 ACTIONS = ("controleren", "importeren")
-
-
-def _scope(request: Request) -> Scope:
-    return request.scope["auth"]
-
-
-def _data_key(request: Request) -> str:
-    return request.app.state.settings.data_key
 
 
 def _body_too_large(request: Request, exc: RequestEntityTooLarge) -> Response:
@@ -112,7 +104,7 @@ class DuoImportController(Controller):
             )
         try:
             raw = await _read_limited(upload)
-            scope, key = _scope(request), _data_key(request)
+            scope, key = actor_scope(request), data_key(request)
             if action == "controleren":
                 plan = await duo_import.check(scope, raw, key, today())
                 return _import_page(request, plan=plan, action=action)

@@ -37,6 +37,7 @@ from portal.casefile.pip_rules import (
 from portal.core.pagination import PageRequest
 from portal.core.validation import ValidationFailed
 from portal.web.flash import flash
+from portal.web.request_values import actor_scope, data_key, form_text
 from portal.web.templating import page
 from tenants import organisations
 from tenants.roles import OrganisationKind, Role
@@ -58,58 +59,46 @@ def today() -> date:
     return datetime.now(AMSTERDAM).date()
 
 
-def _scope(request: Request) -> Scope:
-    return request.scope["auth"]
-
-
-def _data_key(request: Request) -> str:
-    return request.app.state.settings.data_key
-
-
-def _text(form: FormMultiDict, name: str) -> str:
-    return str(form.get(name, "")).strip()
-
-
 def _flag(form: FormMultiDict, name: str) -> bool:
     return form.get(name) in ("1", "on", "true")
 
 
 def _new_inburgeraar(form: FormMultiDict) -> inburgeraars.NewInburgeraar:
     return inburgeraars.NewInburgeraar(
-        bsn=_text(form, "bsn"),
-        v_nummer=_text(form, "v_nummer"),
-        given_names=_text(form, "given_names"),
-        family_name=_text(form, "family_name"),
-        birth_date=_text(form, "birth_date"),
-        doelgroep=_text(form, "doelgroep"),
+        bsn=form_text(form, "bsn"),
+        v_nummer=form_text(form, "v_nummer"),
+        given_names=form_text(form, "given_names"),
+        family_name=form_text(form, "family_name"),
+        birth_date=form_text(form, "birth_date"),
+        doelgroep=form_text(form, "doelgroep"),
         nareiziger=_flag(form, "nareiziger"),
-        plicht_start=_text(form, "plicht_start"),
-        brp_date=_text(form, "brp_date"),
-        languages=_text(form, "languages"),
+        plicht_start=form_text(form, "plicht_start"),
+        brp_date=form_text(form, "brp_date"),
+        languages=form_text(form, "languages"),
         interpreter_needed=_flag(form, "interpreter_needed"),
-        phone=_text(form, "phone"),
-        email=_text(form, "email"),
+        phone=form_text(form, "phone"),
+        email=form_text(form, "email"),
     )
 
 
 def _pip_input(form: FormMultiDict) -> pips.PipInput:
     return pips.PipInput(
-        dagtekening=_text(form, "dagtekening"),
-        leerroute=_text(form, "leerroute"),
-        niveau=_text(form, "niveau"),
-        intensiteit_b1=_text(form, "intensiteit_b1"),
-        alfabetisering=_text(form, "alfabetisering") or "NVT",
+        dagtekening=form_text(form, "dagtekening"),
+        leerroute=form_text(form, "leerroute"),
+        niveau=form_text(form, "niveau"),
+        intensiteit_b1=form_text(form, "intensiteit_b1"),
+        alfabetisering=form_text(form, "alfabetisering") or "NVT",
         mag_opleiding_afmaken=_flag(form, "mag_opleiding_afmaken"),
         reasoning=str(form.get("reasoning", "")),
         knm=_flag(form, "knm"),
         map=_flag(form, "map"),
         pvt=_flag(form, "pvt"),
-        ontzorgen_months=_text(form, "ontzorgen_months") or "0",
+        ontzorgen_months=form_text(form, "ontzorgen_months") or "0",
         begeleiding=_flag(form, "begeleiding"),
         extra_afspraken=str(form.get("extra_afspraken", "")),
-        taalaanbieder=_text(form, "taalaanbieder"),
-        begeleider_organisation=_text(form, "begeleider_organisation"),
-        participatie_organisation=_text(form, "participatie_organisation"),
+        taalaanbieder=form_text(form, "taalaanbieder"),
+        begeleider_organisation=form_text(form, "begeleider_organisation"),
+        participatie_organisation=form_text(form, "participatie_organisation"),
         change_summary=str(form.get("change_summary", "")),
     )
 
@@ -147,7 +136,7 @@ class InburgeraarController(Controller):
             search=zoek, leerroute=leerroute, status=status, deadline=termijn_pip
         )
         result = await inburgeraars.list_inburgeraars(
-            _scope(request), filters, PageRequest.parse(pagina), _data_key(request), today()
+            actor_scope(request), filters, PageRequest.parse(pagina), data_key(request), today()
         )
         params = {
             "zoek": zoek,
@@ -180,7 +169,9 @@ class InburgeraarController(Controller):
         filters = inburgeraars.InburgeraarFilter(
             search=zoek, leerroute=leerroute, status=status, deadline=termijn_pip
         )
-        rows = await inburgeraars.export_rows(_scope(request), filters, _data_key(request), today())
+        rows = await inburgeraars.export_rows(
+            actor_scope(request), filters, data_key(request), today()
+        )
         return Response(
             _csv_excel(rows),
             media_type="text/csv; charset=utf-8",
@@ -203,7 +194,7 @@ class InburgeraarController(Controller):
         new = _new_inburgeraar(form)
         try:
             inburgeraar_id = await inburgeraars.register(
-                _scope(request), new, _data_key(request), today()
+                actor_scope(request), new, data_key(request), today()
             )
         except ValidationFailed as failed:
             return page(
@@ -221,8 +212,8 @@ class InburgeraarController(Controller):
     async def detail(
         self, request: Request, slug: FromPath[str], inburgeraar_id: FromPath[int]
     ) -> Template:
-        scope = _scope(request)
-        case = await inburgeraars.get_case(scope, inburgeraar_id, _data_key(request))
+        scope = actor_scope(request)
+        case = await inburgeraars.get_case(scope, inburgeraar_id, data_key(request))
         context: dict[str, Any] = {
             "case": case,
             "tasks": await pip_tasks.tasks_of_case(scope, inburgeraar_id),
@@ -260,8 +251,8 @@ class InburgeraarController(Controller):
     async def pip_form(
         self, request: Request, slug: FromPath[str], inburgeraar_id: FromPath[int]
     ) -> Template:
-        scope = _scope(request)
-        case = await inburgeraars.get_case(scope, inburgeraar_id, _data_key(request))
+        scope = actor_scope(request)
+        case = await inburgeraars.get_case(scope, inburgeraar_id, data_key(request))
         versions = await pips.versions(scope, inburgeraar_id)
         concept = next((p for p in versions if p["status"] == "concept"), None)
         base = concept or next((p for p in versions if p["status"] == "vastgesteld"), None)
@@ -303,23 +294,23 @@ class InburgeraarController(Controller):
             errors=errors,
             leerroute_options=list(LEERROUTE_LABELS.items()),
             alfabetisering_options=list(ALFABETISERING.items()),
-            **await _organisation_choices(_scope(request)),
+            **await _organisation_choices(actor_scope(request)),
         )
 
     @post("/{inburgeraar_id:int}/pip", guards=REGIE)
     async def pip_save(
         self, request: Request, slug: FromPath[str], inburgeraar_id: FromPath[int]
     ) -> Template | Redirect:
-        scope = _scope(request)
+        scope = actor_scope(request)
         form = await request.form()
         data = _pip_input(form)
-        action = _text(form, "actie")
+        action = form_text(form, "actie")
         try:
             await pips.save_concept(scope, inburgeraar_id, data)
             if action == "vaststellen":
                 await pips.vaststellen(scope, inburgeraar_id, today())
         except ValidationFailed as failed:
-            case = await inburgeraars.get_case(scope, inburgeraar_id, _data_key(request))
+            case = await inburgeraars.get_case(scope, inburgeraar_id, data_key(request))
             versions = await pips.versions(scope, inburgeraar_id)
             return await self._pip_page(
                 request, case, versions, data.__dict__, failed.errors, status_code=400
@@ -335,8 +326,8 @@ class InburgeraarController(Controller):
         self, request: Request, slug: FromPath[str], inburgeraar_id: FromPath[int]
     ) -> Template:
         """The PIP in plain Dutch (B1) for the inburgeraar, printable on A4."""
-        scope = _scope(request)
-        case = await inburgeraars.get_case(scope, inburgeraar_id, _data_key(request))
+        scope = actor_scope(request)
+        case = await inburgeraars.get_case(scope, inburgeraar_id, data_key(request))
         versions = await pips.versions(scope, inburgeraar_id)
         current = next((p for p in versions if p["status"] == "vastgesteld"), None)
         tasks = [
@@ -371,8 +362,8 @@ class InburgeraarController(Controller):
         values: dict,
         status_code: int = 200,
     ) -> Template:
-        scope = _scope(request)
-        case = await inburgeraars.get_case(scope, inburgeraar_id, _data_key(request))
+        scope = actor_scope(request)
+        case = await inburgeraars.get_case(scope, inburgeraar_id, data_key(request))
         return page(
             request,
             "casefile/intake.html",
@@ -392,10 +383,10 @@ class InburgeraarController(Controller):
         self, request: Request, slug: FromPath[str], inburgeraar_id: FromPath[int]
     ) -> Template | Redirect:
         form = await request.form()
-        section = _text(form, "section")
+        section = form_text(form, "section")
         answers = {key: str(value) for key, value in form.items()}
         try:
-            await intake.save_section(_scope(request), inburgeraar_id, section, answers)
+            await intake.save_section(actor_scope(request), inburgeraar_id, section, answers)
         except ValidationFailed as failed:
             return await self._intake_page(
                 request, inburgeraar_id, failed.errors, section, answers, status_code=400
@@ -412,7 +403,7 @@ class InburgeraarController(Controller):
         form = await request.form()
         try:
             await intake.record_health_basis(
-                _scope(request), inburgeraar_id, _text(form, "health_basis")
+                actor_scope(request), inburgeraar_id, form_text(form, "health_basis")
             )
         except ValidationFailed as failed:
             return await self._intake_page(
@@ -443,7 +434,10 @@ class InburgeraarController(Controller):
     ) -> Redirect:
         form = await request.form()
         action = households.link(
-            _scope(request), inburgeraar_id, _text(form, "other"), _text(form, "household_role")
+            actor_scope(request),
+            inburgeraar_id,
+            form_text(form, "other"),
+            form_text(form, "household_role"),
         )
         return await self._case_action(
             request, slug, inburgeraar_id, action, "Gekoppeld aan het huishouden."
@@ -453,7 +447,7 @@ class InburgeraarController(Controller):
     async def household_unlink(
         self, request: Request, slug: FromPath[str], inburgeraar_id: FromPath[int]
     ) -> Redirect:
-        action = households.unlink(_scope(request), inburgeraar_id)
+        action = households.unlink(actor_scope(request), inburgeraar_id)
         return await self._case_action(
             request, slug, inburgeraar_id, action, "Losgekoppeld van het huishouden."
         )
@@ -464,7 +458,7 @@ class InburgeraarController(Controller):
     ) -> Redirect:
         form = await request.form()
         action = inburgeraars.assign_regievoerder(
-            _scope(request), inburgeraar_id, _text(form, "regievoerder")
+            actor_scope(request), inburgeraar_id, form_text(form, "regievoerder")
         )
         return await self._case_action(
             request, slug, inburgeraar_id, action, "De regievoerder is gewijzigd."
@@ -476,7 +470,7 @@ class InburgeraarController(Controller):
     ) -> Redirect:
         form = await request.form()
         try:
-            await pips.afronden(_scope(request), inburgeraar_id, _text(form, "reason"))
+            await pips.afronden(actor_scope(request), inburgeraar_id, form_text(form, "reason"))
         except ValidationFailed as failed:
             for message in failed.errors.values():
                 flash(request, message, "error")
@@ -492,12 +486,12 @@ class InburgeraarController(Controller):
     ) -> Redirect:
         form = await request.form()
         new = pip_tasks.NewTask(
-            title=_text(form, "title"),
-            organisation_id=_text(form, "organisation_id"),
-            due_date=_text(form, "due_date"),
+            title=form_text(form, "title"),
+            organisation_id=form_text(form, "organisation_id"),
+            due_date=form_text(form, "due_date"),
         )
         try:
-            await pip_tasks.add_task(_scope(request), inburgeraar_id, new, today())
+            await pip_tasks.add_task(actor_scope(request), inburgeraar_id, new, today())
         except ValidationFailed as failed:
             for message in failed.errors.values():
                 flash(request, message, "error")
@@ -581,7 +575,7 @@ class TaskController(Controller):
             search=zoek,
         )
         result, counts = await pip_tasks.my_tasks(
-            _scope(request), filters, PageRequest.parse(pagina), today()
+            actor_scope(request), filters, PageRequest.parse(pagina), today()
         )
         return page(
             request,
@@ -607,7 +601,7 @@ class TaskController(Controller):
     async def _task_page(
         self, request: Request, task_id: int, values: dict, errors: dict, status_code: int = 200
     ) -> Template:
-        scope = _scope(request)
+        scope = actor_scope(request)
         task = await pip_tasks.get_task(scope, task_id)
         allowed = (
             pip_tasks.STATUS_LABELS
@@ -636,12 +630,14 @@ class TaskController(Controller):
         form = await request.form()
         update = pip_tasks.ProgressInput(
             text=str(form.get("text", "")),
-            status=_text(form, "status"),
-            progress=_text(form, "progress"),
-            blocked_reason=_text(form, "blocked_reason"),
+            status=form_text(form, "status"),
+            progress=form_text(form, "progress"),
+            blocked_reason=form_text(form, "blocked_reason"),
         )
         try:
-            await pip_tasks.report_progress(_scope(request), task_id, update, via_task_page=True)
+            await pip_tasks.report_progress(
+                actor_scope(request), task_id, update, via_task_page=True
+            )
         except ValidationFailed as failed:
             return await self._task_page(
                 request, task_id, update.__dict__, failed.errors, status_code=400
@@ -655,7 +651,9 @@ class TaskController(Controller):
     ) -> Template | Redirect:
         form = await request.form()
         try:
-            await pip_tasks.reassign(_scope(request), task_id, _text(form, "organisation_id"))
+            await pip_tasks.reassign(
+                actor_scope(request), task_id, form_text(form, "organisation_id")
+            )
         except ValidationFailed as failed:
             return await self._task_page(request, task_id, {}, failed.errors, status_code=400)
         flash(request, "De taak is overgedragen.")
@@ -670,7 +668,7 @@ class TaskTemplateController(Controller):
 
     @get("/", name="task_templates")
     async def form(self, request: Request, slug: FromPath[str]) -> Template:
-        rows = await task_settings.template_rows(_scope(request))
+        rows = await task_settings.template_rows(actor_scope(request))
         return page(request, "casefile/task_templates.html", rows=rows, errors={}, values={})
 
     @post("/")
@@ -678,9 +676,9 @@ class TaskTemplateController(Controller):
         form = await request.form()
         values = {key: str(value) for key, value in form.items()}
         try:
-            await task_settings.save_templates(_scope(request), values)
+            await task_settings.save_templates(actor_scope(request), values)
         except ValidationFailed as failed:
-            rows = await task_settings.template_rows(_scope(request))
+            rows = await task_settings.template_rows(actor_scope(request))
             return page(
                 request,
                 "casefile/task_templates.html",
