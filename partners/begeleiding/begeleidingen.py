@@ -308,5 +308,6 @@ async def close(scope: Scope, task_id: int, report: str) -> None:
                 status=pip_tasks.TaskStatus.AFGEROND.value,
                 progress="",
             ),
+            own_flow=True,
         )
         # report_progress wrote this change's one audit entry (an update of the task).

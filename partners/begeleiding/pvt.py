@@ -186,5 +186,6 @@ async def complete(scope: Scope, task_id: int, signed_on_raw: str, today: date) 
                 status=pip_tasks.TaskStatus.AFGEROND.value,
                 progress="",
             ),
+            own_flow=True,
         )
         # report_progress wrote this change's one audit entry (an update of the task).

@@ -317,6 +317,7 @@ async def record_follow_up(scope: Scope, signal_id: int, kind: str, reason: str)
                 pip_tasks.ProgressInput(
                     text=f"Opgevolgd: {FOLLOW_UPS[kind]}. {text}", status="afgerond", progress=""
                 ),
+                own_flow=True,
             )
         await timeline.add_event(
             data,
