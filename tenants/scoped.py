@@ -244,10 +244,12 @@ class TenantData:
 
     async def get_writable(self, table: type[Table], row_id: int, *columns: Any) -> dict[str, Any]:
         """One row this scope may change, or NotFound."""
-        for column in columns:
-            if isinstance(column, Column):
-                self._check_projection(column)
+        selected = [column for column in columns if isinstance(column, Column)]
+        for column in selected:
+            self._check_projection(column)
         query = self._scoped(table.select(*columns), table, self._policy(table).write)
+        for predicate in self._joined_predicates(selected).values():
+            query = query.where(predicate)
         row = await query.where(table._meta.primary_key == row_id).first()
         if row is None:
             raise NotFound(f"{table.__name__} {row_id}")
