@@ -18,6 +18,7 @@ from piccolo.engine.postgres import PostgresEngine
 
 from partners.begeleiding import routes as begeleiding_routes
 from partners.coa import routes as coa_routes
+from partners.registry import register_all
 from partners.taal import routes as taal_routes
 from portal.auth.guards import login_required, regio_matches
 from portal.auth.routes import AuthController
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         database.prepare_sqlite(settings.database_url)
     database.bind(engine)
     broker_options(settings)
+    register_all(web=True)
 
     @asynccontextmanager
     async def pool(app: Litestar) -> AsyncIterator[None]:

@@ -27,6 +27,10 @@ def _settings():
 @click.group()
 def main() -> None:
     """Regioportaal inburgering."""
+    # Every command runs with the partner packages' rules (closing flows), as the app does.
+    from partners.registry import register_all
+
+    register_all(web=False)
 
 
 @main.command()

@@ -5,12 +5,16 @@ from __future__ import annotations
 from celery import Celery
 from celery.signals import worker_process_init, worker_process_shutdown
 
+from partners.registry import register_all
 from portal.core.broker import broker_options
 from portal.core.settings import load_settings
 from tasks import runtime
 from tasks.schedule import BEAT_SCHEDULE
 
 settings = load_settings()
+# The partner packages' rules (closing flows) hold in the worker as in the web app; the
+# worker never imports a routes module, so it registers them itself, at import.
+register_all(web=False)
 
 app = Celery("portal", include=["tasks.maintenance", "tasks.health"])
 app.conf.update(

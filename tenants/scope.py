@@ -1,7 +1,9 @@
 """The scope every service call carries: which regio, who, for which organisation, in which role.
 
-A Scope is built only from an authenticated session (portal.auth) or, for background jobs,
-from an explicit tenant id (`Scope.system`). Services never take a tenant id on its own.
+A Scope is built only from an authenticated session (portal.auth) or, for background jobs
+and the demo seeding, from an explicit tenant id (`Scope.system`). A request that must look
+across the regio asks `TenantData(scope).as_system(reason)`, which is audited. Services never
+take a tenant id on its own; tests/architecture/test_layers.py enforces where Scopes are made.
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ class Scope:
 
     @classmethod
     def system(cls, tenant_id: int, tenant_slug: str, job: str) -> Scope:
-        """Scope of a background job working on one regio."""
+        """Scope of a background job (or the demo seeding) working on one regio; never on a
+        request path (use `TenantData.as_system`, which records who asked and why)."""
         return cls(
             tenant_id=tenant_id,
             tenant_slug=tenant_slug,

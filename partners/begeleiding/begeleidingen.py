@@ -12,29 +12,15 @@ from typing import Any
 from partners.begeleiding.assignment import BEGELEIDING, require_begeleider
 from partners.begeleiding.checklist import CONTACT_KINDS, FINISHED, ITEM_KEYS, ITEMS, STATUS_LABELS
 from partners.begeleiding.tables import Begeleiding, ChecklistItem, ContactMoment
-from portal.casefile import pip_tasks
+from portal.casefile import inburgeraars, pip_tasks
 from portal.casefile.inburgeraars import parse_date, subject
-from portal.casefile.tables import Inburgeraar, PipTask
+from portal.casefile.tables import PipTask
 from portal.core import audit
 from portal.core.database import write_transaction
 from portal.core.validation import Checker, ValidationFailed, clean_text
 from tenants.scope import Scope
 from tenants.scoped import NotFound, TenantData
 
-# What a begeleider needs to reach the person and the gemeente: no BSN, no health data,
-# no exam or verzuim detail (DOMAIN.md, need-to-know).
-PERSON_COLUMNS = (
-    Inburgeraar.id,
-    Inburgeraar.given_names,
-    Inburgeraar.family_name,
-    Inburgeraar.phone,
-    Inburgeraar.email,
-    Inburgeraar.languages,
-    Inburgeraar.interpreter_needed,
-    Inburgeraar.gemeente.name.as_alias("gemeente_name"),
-    Inburgeraar.regievoerder.full_name.as_alias("regievoerder_name"),
-    Inburgeraar.regievoerder.email.as_alias("regievoerder_email"),
-)
 CLOSED_MESSAGE = "Deze begeleiding is afgesloten en kan niet meer worden gewijzigd."
 
 
@@ -163,7 +149,7 @@ async def load(scope: Scope, task_id: int) -> dict[str, Any]:
     require_begeleider(scope)
     data = TenantData(scope)
     task = await own_task(data, task_id, BEGELEIDING)
-    person = await data.get(Inburgeraar, task["inburgeraar"], *PERSON_COLUMNS)
+    person = await inburgeraars.person_view(data, task["inburgeraar"])
     track = await _track(data, task)
     items = checklist_states(await checklist_rows(data, track["id"] if track else None))
     contacts = []
@@ -308,5 +294,6 @@ async def close(scope: Scope, task_id: int, report: str) -> None:
                 status=pip_tasks.TaskStatus.AFGEROND.value,
                 progress="",
             ),
+            own_flow=True,
         )
         # report_progress wrote this change's one audit entry (an update of the task).

@@ -10,12 +10,11 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from partners.begeleiding.assignment import PVT, require_begeleider
-from partners.begeleiding.begeleidingen import PERSON_COLUMNS, own_task, start_task
+from partners.begeleiding.begeleidingen import own_task, start_task
 from partners.begeleiding.checklist import ATTENDANCE_LABELS
 from partners.begeleiding.tables import Pvt, PvtWorkshop
-from portal.casefile import pip_tasks
+from portal.casefile import inburgeraars, pip_tasks
 from portal.casefile.inburgeraars import parse_date, subject
-from portal.casefile.tables import Inburgeraar
 from portal.core import audit
 from portal.core.database import write_transaction
 from portal.core.validation import Checker, ValidationFailed, clean_text
@@ -76,7 +75,7 @@ async def load(scope: Scope, task_id: int) -> dict[str, Any]:
     require_begeleider(scope)
     data = TenantData(scope)
     task = await own_task(data, task_id, PVT)
-    person = await data.get(Inburgeraar, task["inburgeraar"], *PERSON_COLUMNS)
+    person = await inburgeraars.person_view(data, task["inburgeraar"])
     row = await _pvt(data, task_id)
     async with write_transaction():
         await audit.record(
@@ -186,5 +185,6 @@ async def complete(scope: Scope, task_id: int, signed_on_raw: str, today: date) 
                 status=pip_tasks.TaskStatus.AFGEROND.value,
                 progress="",
             ),
+            own_flow=True,
         )
         # report_progress wrote this change's one audit entry (an update of the task).

@@ -14,52 +14,14 @@ from litestar.response import Redirect, Template
 from partners.begeleiding import assignment, begeleidingen, progress, pvt
 from partners.begeleiding.checklist import ATTENDANCE_LABELS, CONTACT_KINDS, STATUS_LABELS
 from portal.auth.guards import allow
-from portal.casefile import pip_tasks
-from portal.casefile.case_panels import CasePanel, register_panel
 from portal.core.clock import today
 from portal.core.validation import ValidationFailed
 from portal.web.flash import flash
 from portal.web.request_values import actor_scope, form_text
-from portal.web.start_tiles import Tile, register_tiles
 from portal.web.templating import page
 from tenants.roles import Role
-from tenants.scope import Scope
 
 BEGELEIDER = [allow(Role.BEGELEIDER)]
-
-register_panel(
-    CasePanel(
-        "begeleiding",
-        "Maatschappelijke begeleiding en PVT",
-        "begeleiding",
-        roles=frozenset({Role.REGIEVOERDER, Role.BEGELEIDER}),
-        order=50,
-    )
-)
-pip_tasks.register_closing_flow(
-    "begeleiding",
-    "Een begeleiding sluit u af met het eindverslag, onderaan de begeleiding onder "
-    "'Mijn begeleidingen'.",
-)
-pip_tasks.register_closing_flow(
-    "pvt",
-    "De PVT is klaar als de ondertekening van de verklaring is vastgelegd, op de PVT-pagina "
-    "onder 'Mijn begeleidingen'.",
-)
-
-
-async def _start_tiles(scope: Scope) -> list[Tile]:
-    if scope.role is not Role.BEGELEIDER:
-        return []
-    counts = await assignment.start_counts(scope)
-    base = f"/r/{scope.tenant_slug}/begeleiding"
-    return [
-        Tile("Mijn lopende begeleidingen", counts["mine"], base),
-        Tile("Wachten op een begeleider", counts["unnamed"], f"{base}#nog-toewijzen", "warning"),
-    ]
-
-
-register_tiles("begeleiding", _start_tiles)
 
 
 def _is_htmx(request: Request) -> bool:

@@ -15,54 +15,20 @@ from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_413_REQUEST_ENTITY_
 
 from partners.coa import acceptance, documents, handover, profile, regio_counts
 from portal.auth.guards import allow
-from portal.casefile.case_panels import CasePanel, register_panel
 from portal.core.clock import today
 from portal.core.pagination import PageRequest
 from portal.core.validation import ValidationFailed
 from portal.web.errors import error_page
 from portal.web.flash import flash
 from portal.web.request_values import actor_scope, data_key, form_text
-from portal.web.start_tiles import Tile, register_tiles
 from portal.web.templating import page
 from tenants.roles import Role
-from tenants.scope import Scope
 from tenants.scoped import NotFound
 
 COA = [allow(Role.COA)]
 REGIE = [allow(Role.REGIEVOERDER)]
 BOTH = [allow(Role.COA, Role.REGIEVOERDER)]
 MULTIPART_SLACK = 64 * 1024
-
-register_panel(
-    CasePanel(
-        key="overdracht",
-        title="Warme overdracht (COA)",
-        path="overdracht",
-        roles=frozenset({Role.REGIEVOERDER, Role.COA}),
-        order=10,
-    )
-)
-
-
-async def _start_tiles(scope: Scope) -> list[Tile]:
-    counts = await handover.status_counts(scope)
-    base = f"/r/{scope.tenant_slug}/overdrachten"
-    if scope.role is Role.REGIEVOERDER:
-        return [Tile("Overdrachten van COA wachten", counts["ingediend"], base, "warning")]
-    if scope.role is Role.COA:
-        return [
-            Tile(
-                "Vragen van de gemeente",
-                counts["teruggestuurd"],
-                f"{base}?status=teruggestuurd",
-                "danger",
-            ),
-            Tile("Concepten", counts["concept"], f"{base}?status=concept"),
-        ]
-    return []
-
-
-register_tiles("coa", _start_tiles)
 
 
 def _documents_root(request: Request):

@@ -24,7 +24,7 @@ from typing import Any
 
 from partners.taal import verzuim
 from partners.taal.registers import STATUSES, LineValues
-from partners.taal.tables import Attendance, Enrolment, Lesson, insert_many
+from partners.taal.tables import Attendance, Enrolment, Lesson
 from portal.casefile.duo_import import FileRefused, decode
 from portal.casefile.inburgeraars import parse_date, subject
 from portal.core import audit
@@ -266,7 +266,7 @@ async def run(scope: Scope, raw: bytes, today: date) -> Plan:
         if not plan.ok:
             return plan
         new = [row.values for row in plan.new_rows]
-        await insert_many(data, Attendance, new)
+        await data.insert_many(Attendance, new)
         lessons = sorted({values["lesson"] for values in new})
         for lesson_id in lessons:
             lesson = await data.get(Lesson, lesson_id, Lesson.register_status)

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from partners.taal import learner_codes, verzuim
-from partners.taal.tables import Attendance, Enrolment, Lesson, insert_many
+from partners.taal.tables import Attendance, Enrolment, Lesson
 from portal.casefile.inburgeraars import subject
 from portal.core import audit
 from portal.core.database import write_transaction
@@ -261,7 +261,7 @@ async def save(
                     "correction_reason": reason if old else "",
                 }
             )
-        await insert_many(data, Attendance, new_rows)
+        await data.insert_many(Attendance, new_rows)
         if lesson["register_status"] == "leeg":
             await data.update(Lesson, lesson_id, register_status="opgeslagen")
         for key in changed:

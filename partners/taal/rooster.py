@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from partners.taal.tables import Enrolment, Group, Holiday, Lesson, RoosterSlot, insert_many
+from partners.taal.tables import Enrolment, Group, Holiday, Lesson, RoosterSlot
 from portal.casefile.inburgeraars import parse_date
 from portal.core import audit
 from portal.core.database import write_transaction
@@ -302,7 +302,7 @@ async def generate_lessons(
             for day, slot in lesson_days(slots, start, end, free)
             if (day, slot["starts"]) not in existing
         ]
-        await insert_many(data, Lesson, rows)
+        await data.insert_many(Lesson, rows)
         await audit.record(scope, audit.AuditEvent("lessons", "taal_group", group_id))
     return len(rows)
 

@@ -17,8 +17,6 @@ from litestar.response import Redirect, Template
 
 from partners.taal import attendance_import, enrolments, registers, rooster, verzuim, voortgang
 from portal.auth.guards import allow
-from portal.casefile import pip_tasks
-from portal.casefile.case_panels import CasePanel, register_panel
 from portal.casefile.inburgeraars import parse_date
 from portal.casefile.pip_rules import LEERROUTE_LABELS
 from portal.core import clock
@@ -26,72 +24,12 @@ from portal.core.pagination import PageRequest
 from portal.core.validation import ValidationFailed
 from portal.web.flash import flash
 from portal.web.request_values import actor_scope, form_text
-from portal.web.start_tiles import Tile, register_tiles
 from portal.web.templating import page
 from tenants.roles import Role
-from tenants.scope import Scope
 
 SCHOOL = [allow(Role.TAALAANBIEDER)]
 REGIE = [allow(Role.REGIEVOERDER)]
 CASE_ROLES = [allow(Role.REGIEVOERDER, Role.TAALAANBIEDER)]
-
-register_panel(
-    CasePanel(
-        "taal",
-        "Taal: inschrijving, uren en rapportages",
-        "taal",
-        roles=frozenset({Role.REGIEVOERDER, Role.TAALAANBIEDER}),
-        order=20,
-    )
-)
-pip_tasks.register_closing_flow(
-    "taal.voortgang",
-    "Een voortgangsrapportage is klaar als de school hem indient, onder 'Cursisten' bij de "
-    "cursist.",
-)
-pip_tasks.register_closing_flow(
-    "taal.eind",
-    "De eindrapportage is klaar als de school hem indient, onder 'Cursisten' bij de cursist.",
-)
-pip_tasks.register_closing_flow(
-    "taal.verzuim",
-    "Een verzuimsignaal sluit u door de opvolging vast te leggen bij het signaal in het dossier.",
-)
-
-
-async def _start_tiles(scope: Scope) -> list[Tile]:
-    """A docent's lessons to fill in today and the school's new aanmeldingen; the gemeente's
-    verzuim signals waiting for a follow-up."""
-    if scope.role is Role.TAALAANBIEDER:
-        counts = await rooster.today_counts(scope, clock.today())
-        return [
-            Tile("Mijn lessen vandaag", counts["lessons"], f"/r/{scope.tenant_slug}/lessen"),
-            Tile(
-                "Presentielijsten nog te tekenen",
-                counts["unsigned"],
-                f"/r/{scope.tenant_slug}/lessen",
-                "warning" if counts["unsigned"] else "",
-            ),
-            Tile(
-                "Nieuwe aanmeldingen",
-                await enrolments.count_new(scope),
-                f"/r/{scope.tenant_slug}/cursisten?status=aangemeld",
-            ),
-        ]
-    if scope.role is Role.REGIEVOERDER:
-        waiting = await verzuim.open_signals(scope)
-        return [
-            Tile(
-                "Verzuimsignalen zonder opvolging",
-                waiting,
-                f"/r/{scope.tenant_slug}/taken?zoek=Verzuimsignaal",
-                "danger" if waiting else "",
-            )
-        ]
-    return []
-
-
-register_tiles("taal", _start_tiles)
 
 
 def _levels(form: FormMultiDict, prefix: str = "level_") -> dict[str, str]:

@@ -11,8 +11,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from piccolo.columns import (
     Boolean,
     Date,
@@ -30,11 +28,8 @@ from portal.casefile.tables import Inburgeraar, PipTask
 from tenants.roles import Role
 from tenants.scope import Scope
 from tenants.scoped import (
-    NotFound,
     Rule,
-    TenantData,
     Visibility,
-    is_tenant_owned,
     register_policy,
 )
 from tenants.tables import Organisation, Person, Regio
@@ -249,12 +244,29 @@ def _signal_writable(scope: Scope) -> Visibility:
 
 for _table in (Group, RoosterSlot, Holiday, Lesson):
     register_policy(_table, read=_own_school(_table), write=_own_school(_table))
+# A school's own records of a learner carry the learner's name; the gemeente reading the
+# attendance sees when each lesson was. Any other column of a joined table is read under
+# that table's own rule (tenants/scoped.py).
+_LEARNER_NAME = (Inburgeraar.given_names, Inburgeraar.family_name)
 register_policy(
-    Enrolment, read=_school_or_gemeente(Enrolment), write=_school_or_gemeente(Enrolment)
+    Enrolment,
+    read=_school_or_gemeente(Enrolment),
+    write=_school_or_gemeente(Enrolment),
+    through={Enrolment.inburgeraar: (*_LEARNER_NAME, Inburgeraar.gemeente)},
 )
-register_policy(Attendance, read=_school_or_gemeente(Attendance), write=_own_school(Attendance))
 register_policy(
-    ProgressReport, read=_school_or_gemeente(ProgressReport), write=_own_school(ProgressReport)
+    Attendance,
+    read=_school_or_gemeente(Attendance),
+    write=_own_school(Attendance),
+    through={
+        Attendance.lesson: (Lesson.lesson_date, Lesson.starts, Lesson.ends, Lesson.register_status)
+    },
+)
+register_policy(
+    ProgressReport,
+    read=_school_or_gemeente(ProgressReport),
+    write=_own_school(ProgressReport),
+    through={ProgressReport.inburgeraar: _LEARNER_NAME},
 )
 register_policy(VerzuimSignal, read=_school_or_gemeente(VerzuimSignal), write=_signal_writable)
 # Every member of the regio may know its verzuim rules; the beheerder sets them.
@@ -263,34 +275,6 @@ register_policy(
     read=lambda scope: True,
     write=lambda scope: scope.role in (Role.BEHEERDER, Role.SYSTEM),
 )
-
-
-INSERT_CHUNK = 500
-
-
-async def insert_many(data: TenantData, table: type[Table], rows: list[dict[str, Any]]) -> None:
-    """Insert many rows of one scope in one statement, with the checks of
-    `TenantData.insert` done per column instead of per row: a 16-learner register is one
-    INSERT and one look-up per foreign key, not 16 inserts and 64 look-ups."""
-    if not rows:
-        return
-    for row in rows:
-        TenantData._refuse_protected(row)
-    if data._policy(table).write(data.scope) is False:
-        raise NotFound(table.__name__)
-    for column in table._meta.foreign_key_columns:
-        target = column._foreign_key_meta.resolved_references
-        wanted = {row[column._meta.name] for row in rows if row.get(column._meta.name)}
-        if not wanted or not is_tenant_owned(target):
-            continue
-        key = target._meta.primary_key
-        found = await data.count(target).where(key.is_in(list(wanted)))
-        if found != len(wanted):
-            raise NotFound(target.__name__)
-    # In chunks: SQLite allows some 32,000 parameters per statement.
-    for start in range(0, len(rows), INSERT_CHUNK):
-        chunk = rows[start : start + INSERT_CHUNK]
-        await table.insert(*(table(tenant=data.scope.tenant_id, **row) for row in chunk)).run()
 
 
 # Every table of this package, for its Piccolo app (parents before children).

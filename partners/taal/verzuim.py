@@ -145,9 +145,8 @@ async def evaluate(scope: Scope, enrolment_ids: list[int], today: date) -> int:
         return 0
     # Raising a signal is the system's act on the facts, whoever's change triggered it: it
     # writes a task for the gemeente, which the school itself may not assign.
-    system = Scope.system(scope.tenant_id, scope.tenant_slug or "", "verzuim")
-    data = TenantData(system)
-    active = await rules(system)
+    data = await TenantData(scope).as_system("verzuim rules applied to new attendance")
+    active = await rules(data.scope)
     created = 0
     enrolments = await data.select(
         Enrolment,
@@ -317,6 +316,7 @@ async def record_follow_up(scope: Scope, signal_id: int, kind: str, reason: str)
                 pip_tasks.ProgressInput(
                     text=f"Opgevolgd: {FOLLOW_UPS[kind]}. {text}", status="afgerond", progress=""
                 ),
+                own_flow=True,
             )
         await timeline.add_event(
             data,

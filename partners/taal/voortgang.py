@@ -295,6 +295,7 @@ async def file_report(scope: Scope, enrolment_id: int, form: ReportInput, today:
                     status="afgerond",
                     progress="",
                 ),
+                own_flow=True,
             )
         if form.kind == "voortgang" and enrolment["status"] in REPORTING_STATUSES:
             await _plan_next_report(data, enrolment["inburgeraar"], scope.organisation_id, today)

@@ -2,7 +2,7 @@
 
 The case file sits below the partners (`partners` → `portal.casefile`), so the case page
 cannot know what a partner package shows about a case. A partner package registers a
-panel when its routes module is imported (by the composition root, portal/app.py); the case
+panel in its `registry.register(web=True)`, which the app factory calls; the case
 page loads each panel for the actor's role from the partner's own route, with htmx, and
 keeps a plain link for browsers without JavaScript. The partner route applies its own
 scope rules: the panel registry decides nothing about access.

@@ -47,16 +47,9 @@ STATUS_LABELS = {
     "afgerond": "Afgerond",
 }
 
-PARTNER_COLUMNS = (
-    Inburgeraar.id,
-    Inburgeraar.given_names,
-    Inburgeraar.family_name,
-    Inburgeraar.leerroute,
-    Inburgeraar.phone,
-    Inburgeraar.email,
-    Inburgeraar.languages,
-    Inburgeraar.interpreter_needed,
-    # Whom a partner calls about this person: the gemeente and its regievoerder.
+# Whom to call about a person: the gemeente and its regievoerder. Which of the person's own
+# columns a role reads is declared with the table's policy (casefile/tables.py).
+CONTACT_COLUMNS = (
     Inburgeraar.gemeente.name.as_alias("gemeente_name"),
     Inburgeraar.regievoerder.full_name.as_alias("regievoerder_name"),
     Inburgeraar.regievoerder.email.as_alias("regievoerder_email"),
@@ -185,11 +178,10 @@ async def find_duplicates(
     scope: Scope, number: str, v_nummer: str | None, data_key: str
 ) -> dict[str, str]:
     """Duplicates anywhere in the regio; the message names the record only if the actor may
-    see it. Uses the regio's system scope because the actor cannot see other gemeenten."""
-    regio = TenantData(
-        Scope.system(scope.tenant_id or 0, scope.tenant_slug or "", "duplicate-check")
-    )
+    see it. Looks across the regio (an audited system view) because the actor cannot see
+    other gemeenten."""
     mine = TenantData(scope)
+    regio = await mine.as_system("duplicate check of a BSN or V-nummer")
     errors: dict[str, str] = {}
     checks = [("bsn", Inburgeraar.bsn_index == bsn.index(number, data_key), "BSN")]
     if v_nummer:
@@ -330,22 +322,21 @@ async def export_rows(
     return rows
 
 
+async def person_view(data: TenantData, inburgeraar_id: int) -> dict[str, Any]:
+    """The person as far as the scope's role may read them (the projection declared with the
+    table: everything for the gemeente, need-to-know for a partner), with whom to call.
+    Not audited: the caller records what it did with it."""
+    own = [c for c in data.readable(Inburgeraar) if c._meta.name != "bsn_index"]
+    return await data.get(Inburgeraar, inburgeraar_id, *own, *CONTACT_COLUMNS)
+
+
 async def get_case(scope: Scope, inburgeraar_id: int, data_key: str) -> dict[str, Any]:
     """The full case for the gemeente (BSN decrypted), or the partner's minimal view."""
-    data = TenantData(scope)
-    if scope.role is Role.REGIEVOERDER:
-        row = await data.get(
-            Inburgeraar,
-            inburgeraar_id,
-            *Inburgeraar.all_columns(exclude=[Inburgeraar.bsn_index]),
-            Inburgeraar.gemeente.name.as_alias("gemeente_name"),
-            Inburgeraar.regievoerder.full_name.as_alias("regievoerder_name"),
-        )
-        row["bsn"] = bsn.decrypt(row.pop("bsn_cipher"), data_key)
-        row["full"] = True
-    else:
-        row = await data.get(Inburgeraar, inburgeraar_id, *PARTNER_COLUMNS)
-        row["full"] = False
+    row = await person_view(TenantData(scope), inburgeraar_id)
+    row["full"] = scope.role is Role.REGIEVOERDER
+    cipher = row.pop("bsn_cipher", None)
+    if row["full"] and cipher:
+        row["bsn"] = bsn.decrypt(cipher, data_key)
     async with write_transaction():
         await audit.record(
             scope,

@@ -52,8 +52,10 @@ SOON_DAYS = 30
 PARTNER_STATUSES = ("open", "in_behandeling", "afgerond", "geblokkeerd")
 
 # Task kinds (by prefix) that a partner package closes itself, with what makes them done: a
-# closing report, a signed verklaring, a filed rapportage, a recorded follow-up. The generic
-# task page may not mark them afgerond, or the work would count as done without it.
+# closing report, a signed verklaring, a filed rapportage, a recorded follow-up. Nothing but
+# that flow may mark them afgerond (not the generic task page, not a job), or the work would
+# count as done without it. Registered by each partner package's `registry.register()`, which
+# the app, the worker and the CLI all call.
 _CLOSING_FLOWS: dict[str, str] = {}
 
 
@@ -61,6 +63,11 @@ def register_closing_flow(kind_prefix: str, how: str) -> None:
     """Declare that tasks whose kind starts with `kind_prefix` are closed by their own flow;
     `how` tells the user, in Dutch, where to finish them instead."""
     _CLOSING_FLOWS[kind_prefix] = how
+
+
+def closing_flow_kinds() -> frozenset[str]:
+    """The task-kind prefixes registered in this process as closed by their own flow."""
+    return frozenset(_CLOSING_FLOWS)
 
 
 def _closing_flow(kind: str) -> str | None:
@@ -388,10 +395,11 @@ async def get_task(scope: Scope, task_id: int) -> dict[str, Any]:
 
 
 async def report_progress(
-    scope: Scope, task_id: int, update: ProgressInput, *, via_task_page: bool = False
+    scope: Scope, task_id: int, update: ProgressInput, *, own_flow: bool = False
 ) -> None:
-    """Add a message to the thread, optionally with a percentage and a new status. From the
-    generic task page (`via_task_page`), a task with its own closing flow cannot be closed."""
+    """Add a message to the thread, optionally with a percentage and a new status. A task
+    with its own closing flow is closed only by that flow (`own_flow`), never by the generic
+    task page or a job."""
     data = TenantData(scope)
     check = Checker()
     text = update.text.strip()[:4000]
@@ -420,7 +428,7 @@ async def report_progress(
             PipTask.kind,
         )
         how = _closing_flow(task["kind"])
-        if via_task_page and how and update.status == TaskStatus.AFGEROND.value:
+        if how and not own_flow and update.status == TaskStatus.AFGEROND.value:
             check.fail("status", how)
         check.done()
         changes: dict[str, Any] = {"updated_at": datetime.now(UTC)}

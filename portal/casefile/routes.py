@@ -635,9 +635,7 @@ class TaskController(Controller):
             blocked_reason=form_text(form, "blocked_reason"),
         )
         try:
-            await pip_tasks.report_progress(
-                actor_scope(request), task_id, update, via_task_page=True
-            )
+            await pip_tasks.report_progress(actor_scope(request), task_id, update)
         except ValidationFailed as failed:
             return await self._task_page(
                 request, task_id, update.__dict__, failed.errors, status_code=400

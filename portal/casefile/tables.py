@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from piccolo.columns import (
     Boolean,
+    Column,
     Date,
     ForeignKey,
     Integer,
@@ -286,7 +287,35 @@ def _timeline_visible(scope: Scope) -> Visibility:
     return scope.role is Role.SYSTEM
 
 
-register_policy(Inburgeraar, read=_inburgeraar_visible, write=_inburgeraar_writable)
+# What a partner may read of a person (DOMAIN.md, need-to-know): name, leerroute, contact,
+# languages and whom to call at the gemeente. Never the BSN, birth date, household, health
+# ground or dates of the plicht. The gemeente (and the system) read every column.
+PARTNER_VIEW = (
+    Inburgeraar.id,
+    Inburgeraar.given_names,
+    Inburgeraar.family_name,
+    Inburgeraar.leerroute,
+    Inburgeraar.phone,
+    Inburgeraar.email,
+    Inburgeraar.languages,
+    Inburgeraar.interpreter_needed,
+    Inburgeraar.gemeente,
+    Inburgeraar.regievoerder,
+)
+
+
+def _inburgeraar_columns(scope: Scope) -> tuple[Column, ...] | None:
+    if scope.role in (Role.REGIEVOERDER, Role.SYSTEM):
+        return None
+    return PARTNER_VIEW
+
+
+register_policy(
+    Inburgeraar,
+    read=_inburgeraar_visible,
+    write=_inburgeraar_writable,
+    columns=_inburgeraar_columns,
+)
 # Every member of the regio may know the regio's task plan; its beheerder changes it.
 register_policy(
     RegioTaskTemplate,
@@ -295,7 +324,32 @@ register_policy(
 )
 register_policy(Pip, read=_gemeente_only(Pip), write=_gemeente_only(Pip))
 register_policy(IntakeEntry, read=_gemeente_only(IntakeEntry), write=_gemeente_only(IntakeEntry))
+
+
 # Partners write their own tasks (status and progress; the service limits the fields).
-register_policy(PipTask, read=_task_visible, write=_task_visible)
+# A begeleider may name a colleague of the same organisation to a task: the task then leaves
+# what the begeleider may write, but never the organisation.
+def _task_result(scope: Scope) -> Visibility:
+    if scope.role is Role.BEGELEIDER:
+        return PipTask.assigned_organisation == scope.organisation_id
+    return _task_visible(scope)
+
+
+register_policy(
+    PipTask,
+    read=_task_visible,
+    write=_task_visible,
+    result=_task_result,
+    # Whoever sees a task may know whose it is (a begeleider picks up an unnamed task by it).
+    through={
+        PipTask.inburgeraar: (
+            Inburgeraar.id,
+            Inburgeraar.given_names,
+            Inburgeraar.family_name,
+            Inburgeraar.leerroute,
+            Inburgeraar.gemeente,
+        )
+    },
+)
 register_policy(TaskUpdate, read=_update_visible, write=_update_visible)
 register_policy(TimelineEvent, read=_timeline_visible, write=_timeline_visible)

@@ -7,7 +7,7 @@ from litestar.params import FromPath
 from litestar.response import Template
 
 from portal.casefile import inburgeraars, pip_tasks
-from portal.casefile.routes import today
+from portal.core.clock import today
 from portal.web.start_tiles import tiles_for
 from portal.web.templating import page
 from tenants import organisations

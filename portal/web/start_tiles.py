@@ -1,7 +1,7 @@
 """Counts that partner packages add to the start page, without the web layer importing them.
 
 The start page belongs to the web framework, below the partner packages; a partner package
-registers a tile source when its routes module is imported (by the composition root). A
+registers a tile source in its `registry.register(web=True)` (called by the app factory). A
 source gets the actor's scope and answers with the tiles that role should see today (none for
 roles it does not serve); it reads through the scoped services like any other page.
 """

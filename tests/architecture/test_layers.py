@@ -1,108 +1,56 @@
-"""The import rules of docs/architecture.md, and the single door to the tables."""
+"""The tree against the rule blocks of docs/architecture.md (see layer_rules.py): every
+module named with its layer, every import, query and scope allowed there."""
 
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
-from portal.core import database
 from portal.core.settings import PROJECT_ROOT
-
-PACKAGES = ("portal", "tenants", "partners", "tasks")
-QUERY_METHODS = {"select", "objects", "insert", "update", "delete", "count", "exists", "raw"}
-
-# The data-access modules: the only ones that may call query methods on table classes.
-DATA_ACCESS = {
-    "tenants/scoped.py": "tenant-owned tables, scoped",
-    "tenants/accounts.py": "global accounts, regio's, a person's own memberships",
-    "portal/core/audit.py": "the append-only audit log",
-    "portal/casefile/tables.py": "visibility rules: sub-selects that TenantData embeds, scoped",
-}
+from tests.architecture import layer_rules
+from tests.architecture.layer_rules import load_rules, source_files
 
 
-def _is_partner_tables(path: Path) -> bool:
-    # A partner package's tables.py holds its visibility rules, which embed sub-selects.
-    parts = Path(rel(path)).parts
-    return len(parts) == 3 and parts[0] == "partners" and parts[2] == "tables.py"
+def _sources() -> list[tuple[str, str]]:
+    return [(path, (PROJECT_ROOT / path).read_text()) for path in source_files()]
 
 
-def source_files() -> list[Path]:
-    files = []
-    for package in PACKAGES:
-        for path in (PROJECT_ROOT / package).rglob("*.py"):
-            if "piccolo_migrations" not in path.parts:
-                files.append(path)
-    return files
+def test_every_module_is_named_with_its_layer() -> None:
+    rules = load_rules()
+    modules = [path for path in source_files() if not path.endswith("__init__.py")]
+    missing = [path for path in modules if path not in rules.modules]
+    assert not missing, "docs/architecture.md (```modules) does not name: " + ", ".join(missing)
+    gone = sorted(set(rules.modules) - set(modules))
+    assert not gone, "docs/architecture.md names modules that do not exist: " + ", ".join(gone)
 
 
-def rel(path: Path) -> str:
-    return path.relative_to(PROJECT_ROOT).as_posix()
-
-
-def imports_of(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text())
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.add(node.module)
-    return found
-
-
-def test_no_module_outside_data_access_queries_tables() -> None:
-    table_names = {table.__name__ for table in database.all_tables()}
-    offenders = []
+def test_package_inits_import_only_packages() -> None:
+    # Any layer may import a package, so its __init__.py must not reach into a module.
     for path in source_files():
-        if rel(path) in DATA_ACCESS or _is_partner_tables(path):
-            continue
-        for node in ast.walk(ast.parse(path.read_text())):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and node.func.attr in QUERY_METHODS
-                and isinstance(node.func.value, ast.Name)
-                and node.func.value.id in table_names
-            ):
-                offenders.append(
-                    f"{rel(path)}:{node.lineno} {node.func.value.id}.{node.func.attr}()"
-                )
-    assert not offenders, "query outside the data-access layer:\n" + "\n".join(offenders)
+        if path.endswith("__init__.py"):
+            tree = ast.parse((PROJECT_ROOT / path).read_text())
+            for line, target in layer_rules.imported_modules(path, tree):
+                assert target.endswith("__init__.py"), f"{path}:{line} imports {target}"
 
 
-def test_core_imports_nothing_above_it() -> None:
-    for path in (PROJECT_ROOT / "portal" / "core").rglob("*.py"):
-        for module in imports_of(path):
-            top = module.split(".")[0]
-            assert top not in {"tenants", "partners", "tasks"}, f"{rel(path)} imports {module}"
-            if top == "portal":
-                # piccolo_conf is the app registry: core reads it to find every table.
-                assert module.startswith(("portal.core", "portal.piccolo_conf")), (
-                    f"{rel(path)} imports {module}"
-                )
-
-
-def test_tenants_services_import_only_core() -> None:
-    for path in (PROJECT_ROOT / "tenants").rglob("*.py"):
-        if "piccolo_migrations" in path.parts or path.name.endswith("routes.py"):
-            continue
-        for module in imports_of(path):
-            top = module.split(".")[0]
-            assert top not in {"partners", "tasks"}, f"{rel(path)} imports {module}"
-            if top == "portal":
-                assert module.startswith("portal.core"), f"{rel(path)} imports {module}"
-
-
-def test_portal_never_imports_tasks() -> None:
-    # Services write an outbox row; only tasks/ knows Celery. The web app never enqueues by import.
-    for path in (PROJECT_ROOT / "portal").rglob("*.py"):
-        for module in imports_of(path):
-            assert module.split(".")[0] != "tasks", f"{rel(path)} imports {module}"
-
-
-def test_architecture_doc_names_every_module() -> None:
-    doc = (PROJECT_ROOT / "docs" / "architecture.md").read_text()
-    missing = [
-        rel(path) for path in source_files() if path.name != "__init__.py" and rel(path) not in doc
+def test_imports_follow_the_layer_table() -> None:
+    rules = load_rules()
+    found = [
+        v for path, text in _sources() for v in layer_rules.import_violations(path, text, rules)
     ]
-    assert not missing, "docs/architecture.md does not mention: " + ", ".join(missing)
+    assert not found, "imports the layer table does not allow:\n" + "\n".join(found)
+
+
+def test_only_data_access_modules_query_tables() -> None:
+    rules = load_rules()
+    found = [
+        v for path, text in _sources() for v in layer_rules.query_violations(path, text, rules)
+    ]
+    assert not found, "queries outside the data-access modules:\n" + "\n".join(found)
+
+
+def test_a_scope_comes_from_a_session_a_job_or_an_audited_system_view() -> None:
+    rules = load_rules()
+    found = [
+        v for path, text in _sources() for v in layer_rules.scope_violations(path, text, rules)
+    ]
+    assert not found, "Scope built outside the modules of ```scopes:\n" + "\n".join(found)

@@ -38,8 +38,11 @@ def test_worker_settings_that_protect_jobs() -> None:
 
 
 @contextmanager
-def real_worker(settings: Settings, broker_url: str | None, queue: str) -> Iterator[Celery]:
-    """A real `celery worker` process on the test's database and broker, and a producer."""
+def real_worker(
+    settings: Settings, broker_url: str | None, queue: str, include: str | None = None
+) -> Iterator[Celery]:
+    """A real `celery worker` process on the test's database and broker, and a producer;
+    `include` names a module of extra jobs (a test's probes) the worker imports at start."""
     env = {
         **os.environ,
         "PORTAL_ENV": "test",
@@ -62,6 +65,7 @@ def real_worker(settings: Settings, broker_url: str | None, queue: str) -> Itera
             "--without-heartbeat",
             "--without-mingle",
             "--without-gossip",
+            *(["--include", include] if include else []),
         ],
         cwd=PROJECT_ROOT,
         env=env,
