@@ -220,6 +220,13 @@ async def create(
     return overdracht_id
 
 
+async def require_writable(scope: Scope, overdracht_id: int) -> None:
+    """NotFound unless the actor may change this overdracht now (the page's buttons check
+    this first, also when a button has nothing to save)."""
+    _require(scope, Role.COA, Role.REGIEVOERDER)
+    await TenantData(scope).get_writable(Overdracht, overdracht_id, Overdracht.id)
+
+
 async def add_member(
     scope: Scope, overdracht_id: int, member: MemberInput, data_key: str, today: date
 ) -> int:

@@ -302,6 +302,7 @@ class OverdrachtController(Controller):
         member, remove a document). Nothing typed is lost to another button."""
         form = await request.form()
         scope = actor_scope(request)
+        await handover.require_writable(scope, overdracht_id)
         action = form_text(form, "actie") or "opslaan"
         try:
             if scope.role is Role.COA:

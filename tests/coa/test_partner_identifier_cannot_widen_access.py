@@ -288,4 +288,7 @@ async def test_coa_reaches_only_what_it_may_choose(client: AsyncTestClient) -> N
     assert gemeente == [{"gemeente": alkmaar}]
     await login(client, "regievoerder@heiloo.demo")
     assert (await client.get(path)).status_code == 404
+    for actie in ("opslaan", "vraag", "accepteren"):
+        response = await _post(client, path, {"actie": actie, "_csrf_token": await token(client)})
+        assert response.status_code == 404, actie
     assert re.search(r"Gebremedhin", (await client.get("/r/alkmaar/overdrachten")).text) is None
