@@ -136,6 +136,7 @@ async def test_a_v_nummer_of_another_case_links_nothing_without_the_gemeentes_de
     assert f'name="dossier_{saba_id}" value="nieuw" checked' in page, "new case is the default"
     assert f"Koppelen aan bestaand dossier {amanuel} (Amanuel Tekle)" in page
     assert "Saba Gebremedhin (verschilt)" not in page and "Amanuel Tekle (verschilt)" in page
+    assert f"Het BSN of V-nummer van Saba Gebremedhin staat al in dossier {amanuel}" in page
 
     # Without a decision: no case may carry that V-nummer twice, so nothing is accepted.
     refused = await accept(client, path)
