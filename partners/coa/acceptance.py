@@ -19,8 +19,10 @@ case unmade and the overdracht as it was (ingediend).
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import reduce
 from typing import Any
 
 from partners.coa import profile
@@ -160,31 +162,41 @@ async def _match(scope: Scope, member: dict[str, Any], number: str, data_key: st
     v_nummer = member["v_nummer"] or ""
     number_index = bsn.index(number, data_key) if number else None
     # The regievoerder's own visibility rule limits the look-up: a case of another gemeente
-    # is never offered, and never named.
-    looks_alike = (Inburgeraar.family_name == member["family_name"]) & (
-        Inburgeraar.birth_date == member["birth_date"]
+    # is never offered, and never named. Cases sharing a number come first and all of them;
+    # look-alikes by name and birth date fill up to MAX_CANDIDATES.
+    columns = (
+        Inburgeraar.id,
+        Inburgeraar.given_names,
+        Inburgeraar.family_name,
+        Inburgeraar.birth_date,
+        Inburgeraar.v_nummer,
+        Inburgeraar.bsn_last3,
+        Inburgeraar.bsn_index,
+        Inburgeraar.gemeente.name.as_alias("gemeente_name"),
     )
-    condition = looks_alike
+    shares_number = []
     if number_index:
-        condition = condition | (Inburgeraar.bsn_index == number_index)
+        shares_number.append(Inburgeraar.bsn_index == number_index)
     if v_nummer:
-        condition = condition | (Inburgeraar.v_nummer == v_nummer)
-    rows = await (
-        data.select(
-            Inburgeraar,
-            Inburgeraar.id,
-            Inburgeraar.given_names,
-            Inburgeraar.family_name,
-            Inburgeraar.birth_date,
-            Inburgeraar.v_nummer,
-            Inburgeraar.bsn_last3,
-            Inburgeraar.bsn_index,
-            Inburgeraar.gemeente.name.as_alias("gemeente_name"),
+        shares_number.append(Inburgeraar.v_nummer == v_nummer)
+    rows: list[dict[str, Any]] = []
+    if shares_number:
+        rows = await (
+            data.select(Inburgeraar, *columns)
+            .where(reduce(operator.or_, shares_number))
+            .order_by(Inburgeraar.id)
         )
-        .where(condition)
+    looks_alike = await (
+        data.select(Inburgeraar, *columns)
+        .where(Inburgeraar.family_name == member["family_name"])
+        .where(Inburgeraar.birth_date == member["birth_date"])
         .order_by(Inburgeraar.id)
         .limit(MAX_CANDIDATES)
     )
+    seen = {row["id"] for row in rows}
+    rows += [row for row in looks_alike if row["id"] not in seen][
+        : max(0, MAX_CANDIDATES - len(rows))
+    ]
     candidates = [_candidate(row, member, number, number_index) for row in rows]
     known_elsewhere = False
     if number or v_nummer:
