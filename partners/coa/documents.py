@@ -13,9 +13,11 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from partners.coa.handover import subject
 from partners.coa.tables import Overdracht, OverdrachtDocument
@@ -62,6 +64,17 @@ def _safe_name(raw: str, extension: str) -> str:
     stem = Path(raw.replace("\\", "/")).name.rsplit(".", 1)[0]
     stem = re.sub(r"[^\w\- ]+", "", stem, flags=re.UNICODE).strip()[:100] or "document"
     return f"{stem}.{extension}"
+
+
+def content_disposition(filename: str) -> str:
+    """The download header for a stored name in any script (RFC 6266): `filename*` carries
+    the name in UTF-8, and `filename` an ASCII stand-in for clients that know only that.
+    A header is Latin-1 on the wire, so the name itself can never go there as it is."""
+    stem, _, extension = filename.rpartition(".")
+    ascii_stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
+    ascii_stem = re.sub(r"[^A-Za-z0-9_\- ]+", "", ascii_stem).strip() or "document"
+    fallback = f"{ascii_stem}.{extension}" if extension else ascii_stem
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def _path(root: Path, tenant_id: int, storage_key: str) -> Path:

@@ -220,19 +220,11 @@ async def create(
     return overdracht_id
 
 
-async def update_koppeling(
-    scope: Scope, overdracht_id: int, koppeling: KoppelingInput, today: date
-) -> None:
-    """Change gemeente, location or dates while COA may still write."""
-    _require(scope, Role.COA)
-    data = TenantData(scope)
-    await data.get_writable(Overdracht, overdracht_id, Overdracht.id)
-    check = Checker()
-    values = await _koppeling_values(scope, koppeling, check, today)
-    check.done()
-    async with write_transaction():
-        await data.update(Overdracht, overdracht_id, updated_at=_now(), **values)
-        await _event(scope, "update", overdracht_id)
+async def require_writable(scope: Scope, overdracht_id: int) -> None:
+    """NotFound unless the actor may change this overdracht now (the page's buttons check
+    this first, also when a button has nothing to save)."""
+    _require(scope, Role.COA, Role.REGIEVOERDER)
+    await TenantData(scope).get_writable(Overdracht, overdracht_id, Overdracht.id)
 
 
 async def add_member(
@@ -303,13 +295,8 @@ async def _member_of(
     return member
 
 
-async def save_profile(scope: Scope, overdracht_id: int, form: ProfileInput) -> None:
-    """Save the household part of the informatieprofiel."""
-    _require(scope, Role.COA)
-    data = TenantData(scope)
-    await data.get_writable(Overdracht, overdracht_id, Overdracht.id)
-    check = Checker()
-    values = {
+def _profile_values(form: ProfileInput, check: Checker) -> dict[str, Any]:
+    return {
         "country_of_origin": clean_text(form.country_of_origin, 100),
         "nareizigers_expected": _long_text(
             check, "nareizigers_expected", form.nareizigers_expected, "Verwachte nareizigers"
@@ -321,10 +308,52 @@ async def save_profile(scope: Scope, overdracht_id: int, form: ProfileInput) -> 
         ),
         "notes": _long_text(check, "notes", form.notes, "Aantekeningen"),
     }
+
+
+async def save_profile(scope: Scope, overdracht_id: int, form: ProfileInput) -> None:
+    """Save the household part of the informatieprofiel."""
+    _require(scope, Role.COA)
+    data = TenantData(scope)
+    await data.get_writable(Overdracht, overdracht_id, Overdracht.id)
+    check = Checker()
+    values = _profile_values(form, check)
     check.done()
     async with write_transaction():
         await data.update(Overdracht, overdracht_id, updated_at=_now(), **values)
         await _event(scope, "update_profile", overdracht_id)
+
+
+async def save_draft(
+    scope: Scope,
+    overdracht_id: int,
+    koppeling: KoppelingInput,
+    form: ProfileInput,
+    talk: TalkInput,
+    today: date,
+) -> None:
+    """COA's whole overdracht page at once (koppeling, informatieprofiel, talk), so that no
+    button on the page throws away what was typed elsewhere on it. Every error of every
+    section is reported together; nothing is stored unless all of it is valid."""
+    _require(scope, Role.COA)
+    data = TenantData(scope)
+    row = await data.get_writable(Overdracht, overdracht_id, Overdracht.status, Overdracht.gemeente)
+    check = Checker()
+    values = {
+        **await _koppeling_values(scope, koppeling, check, today),
+        **_profile_values(form, check),
+        **_talk_values(talk, check),
+    }
+    if row["status"] != "concept" and values["gemeente"] != row["gemeente"]:
+        # A submitted overdracht stays in the inbox of the gemeente that has it.
+        check.fail(
+            "gemeente",
+            "Na het indienen kan de gemeente niet meer veranderen. Klopt de gemeente niet? "
+            "Neem contact op met de gemeente.",
+        )
+    check.done()
+    async with write_transaction():
+        await data.update(Overdracht, overdracht_id, updated_at=_now(), **values)
+        await _event(scope, "update", overdracht_id)
 
 
 def _talk_values(form: TalkInput, check: Checker) -> dict[str, Any]:

@@ -3,8 +3,9 @@ counts, and the overdracht's section on the case page. Thin: the rules are in th
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
@@ -29,6 +30,7 @@ COA = [allow(Role.COA)]
 REGIE = [allow(Role.REGIEVOERDER)]
 BOTH = [allow(Role.COA, Role.REGIEVOERDER)]
 MULTIPART_SLACK = 64 * 1024
+T = TypeVar("T")
 
 
 def _documents_root(request: Request):
@@ -62,6 +64,81 @@ def _member(form: Any) -> handover.MemberInput:
         voorinburgering_consent=bool(form.get("voorinburgering_consent")),
         physical_limitations=form_text(form, "physical_limitations"),
         phone=form_text(form, "phone"),
+    )
+
+
+def _profile(form: Any) -> handover.ProfileInput:
+    return handover.ProfileInput(
+        country_of_origin=form_text(form, "country_of_origin"),
+        nareizigers_expected=form_text(form, "nareizigers_expected"),
+        childcare_needed=bool(form.get("childcare_needed")),
+        medical_info_via_ggd=bool(form.get("medical_info_via_ggd")),
+        practical_needs=form_text(form, "practical_needs"),
+        notes=form_text(form, "notes"),
+    )
+
+
+def _talk(form: Any) -> handover.TalkInput:
+    return handover.TalkInput(
+        scenario=form_text(form, "scenario"),
+        talk_date=form_text(form, "talk_date"),
+        talk_time=form_text(form, "talk_time"),
+        talk_mode=form_text(form, "talk_mode"),
+        talk_place=form_text(form, "talk_place"),
+        attendees=tuple(a for a in form.getall("attendees", []) if isinstance(a, str)),
+        talk_held=bool(form.get("talk_held")),
+        talk_outcome=form_text(form, "talk_outcome"),
+    )
+
+
+def _typed(form: Any) -> dict[str, Any]:
+    """What was typed, to show again beside the errors (files cannot be shown again)."""
+    values: dict[str, Any] = {k: v for k, v in form.items() if isinstance(v, str)}
+    values["attendees"] = [a for a in form.getall("attendees", []) if isinstance(a, str)]
+    return values
+
+
+def _numbered(form: Any, prefix: str) -> dict[int, str]:
+    """Fields named `<prefix><member id>` (a BSN or a dossier choice per adult)."""
+    return {
+        int(key.removeprefix(prefix)): value
+        for key, value in form.items()
+        if key.startswith(prefix) and key[len(prefix) :].isdigit() and isinstance(value, str)
+    }
+
+
+def _object_id(action: str, prefix: str) -> int | None:
+    """The id in a button's value such as `lid-wijzigen-12`; the service checks it."""
+    rest = action.removeprefix(prefix)
+    return int(rest) if rest != action and rest.isdigit() and len(rest) < 19 else None
+
+
+async def _saved_before(request: Request, step: Awaitable[T], saved: bool) -> T:
+    """Run a button's own step after the page was saved; when the step is refused, the page
+    says that what was typed is kept, beside the reason."""
+    try:
+        return await step
+    except ValidationFailed:
+        if saved:
+            flash(
+                request, "Uw wijzigingen zijn opgeslagen. De volgende stap lukte nog niet.", "info"
+            )
+        raise
+
+
+def _accepted_message(accepted: acceptance.Accepted) -> str:
+    new = len(accepted.case_ids) - len(accepted.linked)
+    parts = []
+    if new:
+        parts.append(f"{new} {'nieuw dossier' if new == 1 else 'nieuwe dossiers'}")
+    if accepted.linked:
+        numbers = ", ".join(str(case_id) for case_id in accepted.linked)
+        parts.append(
+            f"gekoppeld aan {'dossier' if len(accepted.linked) == 1 else 'dossiers'} {numbers}"
+        )
+    return (
+        f"De overdracht is geaccepteerd: {' en '.join(parts)}. De brede intake is aangevuld "
+        "met wat COA schreef."
     )
 
 
@@ -152,6 +229,11 @@ class OverdrachtController(Controller):
     ) -> Template:
         scope = actor_scope(request)
         view = await handover.get(scope, overdracht_id, today())
+        matches = []
+        if scope.role is Role.REGIEVOERDER:
+            matches = await acceptance.review(
+                scope, overdracht_id, _numbered(values or {}, "bsn_"), data_key(request), today()
+            )
         return page(
             request,
             "coa/overdracht.html",
@@ -160,6 +242,8 @@ class OverdrachtController(Controller):
             values=values or {},
             documents=await documents.listing(scope, overdracht_id),
             gemeenten=await handover.gemeente_options(scope) if scope.role is Role.COA else [],
+            matches=matches,
+            known_elsewhere=acceptance.KNOWN_ELSEWHERE,
             **view,
             **_choices(),
         )
@@ -170,46 +254,135 @@ class OverdrachtController(Controller):
     ) -> Template:
         return await self._detail(request, overdracht_id)
 
-    async def _change(
-        self, request: Request, slug: str, overdracht_id: int, action: Any, done: str, anchor: str
-    ) -> Template | Redirect:
-        form = await request.form()
-        try:
-            await action(form)
-        except ValidationFailed as failed:
-            values = dict(form)
-            values["attendees"] = [a for a in form.getall("attendees", []) if isinstance(a, str)]
-            return await self._detail(
-                request, overdracht_id, failed.errors, values, HTTP_400_BAD_REQUEST
-            )
-        flash(request, done)
-        return Redirect(path=f"/r/{slug}/overdrachten/{overdracht_id}#{anchor}", status_code=303)
-
-    @post("/{overdracht_id:int}/koppeling", guards=COA)
-    async def koppeling(
+    @post(
+        "/{overdracht_id:int}",
+        guards=BOTH,
+        request_max_body_size=documents.MAX_FILE_BYTES + MULTIPART_SLACK,
+        exception_handlers={RequestEntityTooLarge: _too_large},
+    )
+    async def save(
         self, request: Request, slug: FromPath[str], overdracht_id: FromPath[int]
     ) -> Template | Redirect:
-        async def action(form: Any) -> None:
-            await handover.update_koppeling(
-                actor_scope(request), overdracht_id, _koppeling(form), today()
+        """The overdracht page is one form: every button first saves what was typed on the
+        whole page, then does what it says (submit, answer, ask, accept, open or remove a
+        member, remove a document). Nothing typed is lost to another button."""
+        form = await request.form()
+        scope = actor_scope(request)
+        await handover.require_writable(scope, overdracht_id)
+        action = form_text(form, "actie") or "opslaan"
+        try:
+            if scope.role is Role.COA:
+                return await self._coa_action(request, slug, overdracht_id, form, action)
+            return await self._gemeente_action(request, slug, overdracht_id, form, action)
+        except ValidationFailed as failed:
+            return await self._detail(
+                request, overdracht_id, failed.errors, _typed(form), HTTP_400_BAD_REQUEST
             )
 
-        return await self._change(
-            request, slug, overdracht_id, action, "De koppeling is bijgewerkt.", "koppeling"
-        )
+    async def _coa_action(
+        self, request: Request, slug: str, overdracht_id: int, form: Any, action: str
+    ) -> Redirect:
+        scope = actor_scope(request)
+        base = f"/r/{slug}/overdrachten/{overdracht_id}"
+        root = _documents_root(request)
+        done: list[str] = []
+        if form_text(form, "formulier") == "overdracht":
+            await handover.save_draft(
+                scope, overdracht_id, _koppeling(form), _profile(form), _talk(form), today()
+            )
+            done.append("Uw wijzigingen zijn opgeslagen.")
+        saved = bool(done)
+        upload = form.get("document")
+        if isinstance(upload, UploadFile) and upload.filename:
+            try:
+                content = await upload.read()
+            finally:
+                await upload.close()
+            step = documents.attach(scope, overdracht_id, upload.filename, content, root)
+            await _saved_before(request, step, saved)
+            done.append("Het document is toegevoegd.")
+        target = f"{base}#inhoud"
+        member = _object_id(action, "lid-wijzigen-")
+        removed_member = _object_id(action, "lid-verwijderen-")
+        removed_document = _object_id(action, "document-verwijderen-")
+        if action == "indienen":
+            await _saved_before(request, handover.submit(scope, overdracht_id, today()), saved)
+            done.append("De overdracht is ingediend bij de gemeente.")
+        elif action == "antwoorden":
+            reply = form_text(form, "answer")
+            await _saved_before(request, handover.answer(scope, overdracht_id, reply), saved)
+            done.append("Uw antwoord is verstuurd en de overdracht is opnieuw ingediend.")
+        elif action == "lid-toevoegen":
+            target = f"{base}/personen/nieuw"
+        elif member is not None:
+            target = f"{base}/personen/{member}"
+        elif removed_member is not None:
+            step = handover.remove_member(scope, overdracht_id, removed_member)
+            await _saved_before(request, step, saved)
+            done.append("Het gezinslid is verwijderd.")
+        elif removed_document is not None:
+            step = documents.remove(scope, overdracht_id, removed_document, root)
+            await _saved_before(request, step, saved)
+            done.append("Het document is verwijderd.")
+        if done:
+            flash(request, " ".join(done))
+        return Redirect(path=target, status_code=303)
+
+    async def _gemeente_action(
+        self, request: Request, slug: str, overdracht_id: int, form: Any, action: str
+    ) -> Redirect:
+        scope = actor_scope(request)
+        base = f"/r/{slug}/overdrachten/{overdracht_id}"
+        saved = bool(form_text(form, "gesprek_op_pagina"))
+        if saved:
+            await handover.save_talk(scope, overdracht_id, _talk(form))
+        if action == "vraag":
+            question = form_text(form, "question")
+            await _saved_before(request, handover.ask(scope, overdracht_id, question), saved)
+            flash(
+                request,
+                "Uw vraag is naar COA gestuurd. De overdracht staat op 'Vragen van de gemeente'.",
+            )
+        elif action == "accepteren":
+            step = acceptance.accept(
+                scope,
+                overdracht_id,
+                _numbered(form, "bsn_"),
+                data_key(request),
+                today(),
+                _numbered(form, "dossier_"),
+            )
+            accepted = await _saved_before(request, step, saved)
+            flash(request, _accepted_message(accepted))
+            if len(accepted.case_ids) == 1:
+                return Redirect(
+                    path=f"/r/{slug}/inburgeraars/{accepted.case_ids[0]}#inhoud", status_code=303
+                )
+        else:
+            flash(request, "Het overdrachtsgesprek is opgeslagen.")
+        return Redirect(path=f"{base}#inhoud", status_code=303)
+
+    @get("/{overdracht_id:int}/personen/nieuw", guards=COA)
+    async def new_member_form(
+        self, request: Request, slug: FromPath[str], overdracht_id: FromPath[int]
+    ) -> Template:
+        return await self._member_page(request, overdracht_id, None, {}, {})
 
     @post("/{overdracht_id:int}/personen", guards=COA)
     async def add_member(
         self, request: Request, slug: FromPath[str], overdracht_id: FromPath[int]
     ) -> Template | Redirect:
-        async def action(form: Any) -> None:
+        form = await request.form()
+        try:
             await handover.add_member(
                 actor_scope(request), overdracht_id, _member(form), data_key(request), today()
             )
-
-        return await self._change(
-            request, slug, overdracht_id, action, "Het gezinslid is toegevoegd.", "huishouden"
-        )
+        except ValidationFailed as failed:
+            return await self._member_page(
+                request, overdracht_id, None, failed.errors, dict(form), HTTP_400_BAD_REQUEST
+            )
+        flash(request, "Het gezinslid is toegevoegd.")
+        return Redirect(path=f"/r/{slug}/overdrachten/{overdracht_id}#inhoud", status_code=303)
 
     @get("/{overdracht_id:int}/personen/{member_id:int}", guards=COA)
     async def member_form(
@@ -225,16 +398,16 @@ class OverdrachtController(Controller):
         self,
         request: Request,
         overdracht_id: int,
-        member_id: int,
+        member_id: int | None,
         errors: dict[str, str],
         values: dict[str, Any] | None,
         status: int = 200,
     ) -> Template:
         view = await handover.get(actor_scope(request), overdracht_id, today())
         member = next((m for m in view["members"] if m["id"] == member_id), None)
-        if member is None or not view["overdracht"]["writable"]:
+        if not view["overdracht"]["writable"] or (member_id is not None and member is None):
             raise NotFound("member")
-        if values is None:
+        if values is None and member is not None:
             values = {k: ("" if v is None else v) for k, v in member.items()}
             values["birth_date"] = member["birth_date"].isoformat()
         return page(
@@ -244,7 +417,7 @@ class OverdrachtController(Controller):
             overdracht=view["overdracht"],
             member=member,
             errors=errors,
-            values=values,
+            values=values or {},
             **_choices(),
         )
 
@@ -271,173 +444,7 @@ class OverdrachtController(Controller):
                 request, overdracht_id, member_id, failed.errors, dict(form), HTTP_400_BAD_REQUEST
             )
         flash(request, "De gegevens zijn bijgewerkt.")
-        return Redirect(path=f"/r/{slug}/overdrachten/{overdracht_id}#huishouden", status_code=303)
-
-    @post("/{overdracht_id:int}/personen/{member_id:int}/verwijderen", guards=COA)
-    async def remove_member(
-        self,
-        request: Request,
-        slug: FromPath[str],
-        overdracht_id: FromPath[int],
-        member_id: FromPath[int],
-    ) -> Template | Redirect:
-        async def action(form: Any) -> None:
-            await handover.remove_member(actor_scope(request), overdracht_id, member_id)
-
-        return await self._change(
-            request, slug, overdracht_id, action, "Het gezinslid is verwijderd.", "huishouden"
-        )
-
-    @post("/{overdracht_id:int}/profiel", guards=COA)
-    async def save_profile(
-        self, request: Request, slug: FromPath[str], overdracht_id: FromPath[int]
-    ) -> Template | Redirect:
-        async def action(form: Any) -> None:
-            await handover.save_profile(
-                actor_scope(request),
-                overdracht_id,
-                handover.ProfileInput(
-                    country_of_origin=form_text(form, "country_of_origin"),
-                    nareizigers_expected=form_text(form, "nareizigers_expected"),
-                    childcare_needed=bool(form.get("childcare_needed")),
-                    medical_info_via_ggd=bool(form.get("medical_info_via_ggd")),
-                    practical_needs=form_text(form, "practical_needs"),
-                    notes=form_text(form, "notes"),
-                ),
-            )
-
-        return await self._change(
-            request, slug, overdracht_id, action, "Het informatieprofiel is opgeslagen.", "profiel"
-        )
-
-    @post("/{overdracht_id:int}/gesprek", guards=BOTH)
-    async def save_talk(
-        self, request: Request, slug: FromPath[str], overdracht_id: FromPath[int]
-    ) -> Template | Redirect:
-        async def action(form: Any) -> None:
-            await handover.save_talk(
-                actor_scope(request),
-                overdracht_id,
-                handover.TalkInput(
-                    scenario=form_text(form, "scenario"),
-                    talk_date=form_text(form, "talk_date"),
-                    talk_time=form_text(form, "talk_time"),
-                    talk_mode=form_text(form, "talk_mode"),
-                    talk_place=form_text(form, "talk_place"),
-                    attendees=tuple(a for a in form.getall("attendees", []) if isinstance(a, str)),
-                    talk_held=bool(form.get("talk_held")),
-                    talk_outcome=form_text(form, "talk_outcome"),
-                ),
-            )
-
-        return await self._change(
-            request, slug, overdracht_id, action, "De warme overdracht is opgeslagen.", "gesprek"
-        )
-
-    @post("/{overdracht_id:int}/indienen", guards=COA)
-    async def submit(
-        self, request: Request, slug: FromPath[str], overdracht_id: FromPath[int]
-    ) -> Template | Redirect:
-        async def action(form: Any) -> None:
-            await handover.submit(actor_scope(request), overdracht_id, today())
-
-        return await self._change(
-            request,
-            slug,
-            overdracht_id,
-            action,
-            "De overdracht is ingediend bij de gemeente.",
-            "indienen",
-        )
-
-    @post("/{overdracht_id:int}/vraag", guards=REGIE)
-    async def ask(
-        self, request: Request, slug: FromPath[str], overdracht_id: FromPath[int]
-    ) -> Template | Redirect:
-        async def action(form: Any) -> None:
-            await handover.ask(actor_scope(request), overdracht_id, form_text(form, "question"))
-
-        return await self._change(
-            request,
-            slug,
-            overdracht_id,
-            action,
-            "Uw vraag is naar COA gestuurd. De overdracht staat op 'Vragen van de gemeente'.",
-            "berichten",
-        )
-
-    @post("/{overdracht_id:int}/antwoord", guards=COA)
-    async def answer(
-        self, request: Request, slug: FromPath[str], overdracht_id: FromPath[int]
-    ) -> Template | Redirect:
-        async def action(form: Any) -> None:
-            await handover.answer(actor_scope(request), overdracht_id, form_text(form, "answer"))
-
-        return await self._change(
-            request,
-            slug,
-            overdracht_id,
-            action,
-            "Uw antwoord is verstuurd en de overdracht is opnieuw ingediend.",
-            "berichten",
-        )
-
-    @post("/{overdracht_id:int}/accepteren", guards=REGIE)
-    async def accept(
-        self, request: Request, slug: FromPath[str], overdracht_id: FromPath[int]
-    ) -> Template | Redirect:
-        form = await request.form()
-        given = {
-            int(key.removeprefix("bsn_")): value
-            for key, value in form.items()
-            if key.startswith("bsn_") and key[4:].isdigit() and isinstance(value, str)
-        }
-        try:
-            accepted = await acceptance.accept(
-                actor_scope(request), overdracht_id, given, data_key(request), today()
-            )
-        except ValidationFailed as failed:
-            return await self._detail(
-                request, overdracht_id, failed.errors, dict(form), HTTP_400_BAD_REQUEST
-            )
-        count = len(accepted.case_ids)
-        flash(
-            request,
-            f"De overdracht is geaccepteerd: {count} "
-            f"{'dossier' if count == 1 else 'dossiers'}, met de brede intake vooraf ingevuld.",
-        )
-        if count == 1:
-            return Redirect(path=f"/r/{slug}/inburgeraars/{accepted.case_ids[0]}", status_code=303)
-        return Redirect(path=f"/r/{slug}/overdrachten/{overdracht_id}#dossiers", status_code=303)
-
-    @post(
-        "/{overdracht_id:int}/documenten",
-        guards=COA,
-        request_max_body_size=documents.MAX_FILE_BYTES + MULTIPART_SLACK,
-        exception_handlers={RequestEntityTooLarge: _too_large},
-    )
-    async def upload(
-        self, request: Request, slug: FromPath[str], overdracht_id: FromPath[int]
-    ) -> Template | Redirect:
-        async def action(form: Any) -> None:
-            upload = form.get("document")
-            if not isinstance(upload, UploadFile) or not upload.filename:
-                raise ValidationFailed({"document": "Kies een bestand om toe te voegen."})
-            try:
-                content = await upload.read()
-            finally:
-                await upload.close()
-            await documents.attach(
-                actor_scope(request),
-                overdracht_id,
-                upload.filename,
-                content,
-                _documents_root(request),
-            )
-
-        return await self._change(
-            request, slug, overdracht_id, action, "Het document is toegevoegd.", "documenten"
-        )
+        return Redirect(path=f"/r/{slug}/overdrachten/{overdracht_id}#inhoud", status_code=303)
 
     @get("/{overdracht_id:int}/documenten/{document_id:int}", guards=BOTH)
     async def download(
@@ -453,24 +460,7 @@ class OverdrachtController(Controller):
         return Response(
             content=stored.content,
             media_type=stored.content_type,
-            headers={"Content-Disposition": f'attachment; filename="{stored.filename}"'},
-        )
-
-    @post("/{overdracht_id:int}/documenten/{document_id:int}/verwijderen", guards=COA)
-    async def remove_document(
-        self,
-        request: Request,
-        slug: FromPath[str],
-        overdracht_id: FromPath[int],
-        document_id: FromPath[int],
-    ) -> Template | Redirect:
-        async def action(form: Any) -> None:
-            await documents.remove(
-                actor_scope(request), overdracht_id, document_id, _documents_root(request)
-            )
-
-        return await self._change(
-            request, slug, overdracht_id, action, "Het document is verwijderd.", "documenten"
+            headers={"Content-Disposition": documents.content_disposition(stored.filename)},
         )
 
 

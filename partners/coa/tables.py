@@ -94,6 +94,9 @@ class OverdrachtPerson(Table, tablename="coa_overdracht_person"):
     inburgeraar = ForeignKey(
         Inburgeraar, null=True, default=None, on_delete=OnDelete.set_null, index=True
     )
+    # True when the regievoerder decided this adult is a case that already existed: only
+    # that decision, never a matching number sent by COA, links an existing case.
+    linked_existing = Boolean(default=False, null=False)
 
 
 class OverdrachtMessage(Table, tablename="coa_overdracht_message"):

@@ -39,16 +39,37 @@ def _person(role: str, given: str, born: str, **extra: str) -> dict[str, str]:
     }
 
 
+def koppeling(gemeente: str, housing_in_days: int = 30) -> dict[str, str]:
+    return {
+        "gemeente": gemeente,
+        "azc_location": "Azc Heerhugowaard",
+        "koppeling_date": (TODAY - timedelta(days=14)).isoformat(),
+        "housing_date": (TODAY + timedelta(days=housing_in_days)).isoformat(),
+    }
+
+
+PROFILE = {
+    "country_of_origin": "Eritrea",
+    "childcare_needed": "1",
+    "practical_needs": "Tolk Tigrinya bij alle gesprekken",
+}
+TALK = {
+    "scenario": "gecombineerd",
+    "talk_date": (TODAY + timedelta(days=3)).isoformat(),
+    "talk_time": "10:30",
+    "talk_mode": "locatie",
+    "talk_place": "Azc Heerhugowaard",
+    "attendees": ["coa", "regievoerder", "tolk"],
+}
+
+
 async def start_overdracht(client: AsyncTestClient, housing_in_days: int = 30) -> str:
     """As COA: koppeling with the main person; returns the overdracht's path."""
     response = await _post(
         client,
         "/r/alkmaar/overdrachten/nieuw",
         {
-            "gemeente": await _gemeente_id(client, "Gemeente Alkmaar"),
-            "azc_location": "Azc Heerhugowaard",
-            "koppeling_date": (TODAY - timedelta(days=14)).isoformat(),
-            "housing_date": (TODAY + timedelta(days=housing_in_days)).isoformat(),
+            **koppeling(await _gemeente_id(client, "Gemeente Alkmaar"), housing_in_days),
             **_person(
                 "hoofdpersoon",
                 "Yonas",
@@ -69,40 +90,44 @@ async def start_overdracht(client: AsyncTestClient, housing_in_days: int = 30) -
     return response.headers["location"]
 
 
-async def complete_and_submit(client: AsyncTestClient, path: str) -> None:
+async def save_page(client: AsyncTestClient, path: str, actie: str, **fields: object) -> object:
+    """Post the overdracht page as the browser does: the whole form, one button pressed."""
+    return await _post(
+        client,
+        path,
+        {
+            "formulier": "overdracht",
+            **koppeling(await _gemeente_id(client, "Gemeente Alkmaar")),
+            **fields,
+            "actie": actie,
+            "_csrf_token": await token(client),
+        },
+    )
+
+
+async def complete_and_submit(
+    client: AsyncTestClient, path: str, partner: dict[str, str] | None = None
+) -> None:
     csrf = await token(client)
     for extra in (
-        _person("partner", "Saba", "1991-07-20", v_nummer="3012345679"),
+        partner or _person("partner", "Saba", "1991-07-20", v_nummer="3012345679"),
         _person("kind", "Lidya", (TODAY - timedelta(days=3 * 365)).isoformat()),
     ):
         response = await _post(client, f"{path}/personen", {**extra, "_csrf_token": csrf})
         assert response.status_code == 303, response.text
-    await _post(
-        client,
-        f"{path}/profiel",
-        {
-            "country_of_origin": "Eritrea",
-            "childcare_needed": "1",
-            "practical_needs": "Tolk Tigrinya bij alle gesprekken",
-            "_csrf_token": csrf,
-        },
-    )
-    response = await _post(
-        client,
-        f"{path}/gesprek",
-        {
-            "scenario": "gecombineerd",
-            "talk_date": (TODAY + timedelta(days=3)).isoformat(),
-            "talk_time": "10:30",
-            "talk_mode": "locatie",
-            "talk_place": "Azc Heerhugowaard",
-            "attendees": ["coa", "regievoerder", "tolk"],
-            "_csrf_token": csrf,
-        },
-    )
+    response = await save_page(client, path, "indienen", **PROFILE, **TALK)
     assert response.status_code == 303, response.text
-    response = await _post(client, f"{path}/indienen", {"_csrf_token": csrf})
-    assert response.status_code == 303, response.text
+
+
+async def accept(client: AsyncTestClient, path: str, **fields: str) -> object:
+    """As the regievoerder: press "Overdracht accepteren" with the given choices."""
+    return await _post(
+        client, path, {**fields, "actie": "accepteren", "_csrf_token": await token(client)}
+    )
+
+
+def bsn_field(page: str) -> str:
+    return re.search(r'name="(bsn_\d+)"', page).group(1)
 
 
 async def test_household_goes_from_koppeling_to_two_prefilled_cases(
@@ -119,8 +144,9 @@ async def test_household_goes_from_koppeling_to_two_prefilled_cases(
     assert "Yonas Gebremedhin, Saba Gebremedhin, Lidya Gebremedhin" in inbox
     response = await _post(
         client,
-        f"{path}/vraag",
+        path,
         {
+            "actie": "vraag",
             "question": "Is er al een datum voor de verhuizing?",
             "_csrf_token": await token(client),
         },
@@ -131,24 +157,15 @@ async def test_household_goes_from_koppeling_to_two_prefilled_cases(
     page = (await client.get(path)).text
     assert "Vragen van de gemeente" in page
     assert "Is er al een datum voor de verhuizing?" in page
-    response = await _post(
-        client,
-        f"{path}/antwoord",
-        {"answer": "Ja, over een maand.", "_csrf_token": await token(client)},
+    response = await save_page(
+        client, path, "antwoorden", **PROFILE, **TALK, answer="Ja, over een maand."
     )
     assert response.status_code == 303
 
     await login(client, "regievoerder@alkmaar.demo")
     page = (await client.get(path)).text
     assert "Ja, over een maand." in page and "Cor COA" in page
-    response = await _post(
-        client,
-        f"{path}/accepteren",
-        {
-            "bsn_" + re.search(r'name="bsn_(\d+)"', page).group(1): FREE_BSNS[1],
-            "_csrf_token": await token(client),
-        },
-    )
+    response = await accept(client, path, **{bsn_field(page): FREE_BSNS[1]})
     assert response.status_code == 303, response.text
     page = (await client.get(path)).text
     cases = re.findall(r"/r/alkmaar/inburgeraars/(\d+)\">(\w+) Gebremedhin", page)
@@ -172,24 +189,14 @@ async def test_coa_reads_after_acceptance_and_loses_the_case_after_housing(
     await complete_and_submit(client, path)
     await login(client, "regievoerder@alkmaar.demo")
     page = (await client.get(path)).text
-    await _post(
-        client,
-        f"{path}/accepteren",
-        {
-            "bsn_" + re.search(r'name="bsn_(\d+)"', page).group(1): FREE_BSNS[1],
-            "_csrf_token": await token(client),
-        },
-    )
+    await accept(client, path, **{bsn_field(page): FREE_BSNS[1]})
     case_id = re.search(r"/r/alkmaar/inburgeraars/(\d+)\">Yonas", (await client.get(path)).text)[1]
 
     await login(client, "coa@alkmaar.demo")
-    csrf = await token(client)
     page = (await client.get(path)).text
     assert "niet meer wijzigen" in page
-    assert 'action="' + path + '/profiel"' not in page
-    refused = await _post(
-        client, f"{path}/profiel", {"country_of_origin": "Soedan", "_csrf_token": csrf}
-    )
+    assert 'name="actie"' not in page, "COA has no form left after acceptance"
+    refused = await save_page(client, path, "opslaan", **TALK, country_of_origin="Soedan")
     assert refused.status_code == 404
     assert (await client.get(f"/r/alkmaar/inburgeraars/{case_id}")).status_code == 200
 
@@ -205,7 +212,7 @@ async def test_coa_reads_after_acceptance_and_loses_the_case_after_housing(
 async def test_submit_names_what_is_missing(client: AsyncTestClient) -> None:
     await login(client, "coa@alkmaar.demo")
     path = await start_overdracht(client)
-    response = await _post(client, f"{path}/indienen", {"_csrf_token": await token(client)})
+    response = await save_page(client, path, "indienen")
     assert response.status_code == 400
     assert "Kies het scenario van de warme overdracht." in response.text
     assert "Plan het overdrachtsgesprek" in response.text
@@ -260,8 +267,8 @@ PDF = b"%PDF-1.4\n%test\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\
 
 async def _upload(client: AsyncTestClient, path: str, name: str, content: bytes, mime: str):
     return await client.post(
-        f"{path}/documenten",
-        data={"_csrf_token": await token(client)},
+        path,
+        data={"actie": "opslaan", "_csrf_token": await token(client)},
         files={"document": (name, content, mime)},
         follow_redirects=False,
     )
@@ -328,9 +335,12 @@ async def test_start_pages_count_what_waits(client: AsyncTestClient) -> None:
     )
 
 
-async def test_acceptance_links_a_case_that_already_exists(client: AsyncTestClient) -> None:
-    # The gemeente registered Yonas already (from a DUO signal); acceptance must not
-    # make a second case, and must not overwrite intake sections already worked on.
+async def test_acceptance_links_a_case_that_already_exists_by_decision(
+    client: AsyncTestClient,
+) -> None:
+    # The gemeente registered Yonas already (from a DUO signal). The regievoerder sees the
+    # case beside COA's data and decides to link it: no second case, and intake sections
+    # already worked on are not overwritten.
     await login(client, "regievoerder@alkmaar.demo")
     registered = await _post(
         client,
@@ -346,6 +356,7 @@ async def test_acceptance_links_a_case_that_already_exists(client: AsyncTestClie
     )
     assert registered.status_code == 303, registered.text[-3000:]
     case_path = registered.headers["location"]
+    case_id = case_path.rsplit("/", 1)[1]
     saved = await _post(
         client,
         f"{case_path}/intake",
@@ -363,20 +374,19 @@ async def test_acceptance_links_a_case_that_already_exists(client: AsyncTestClie
     await complete_and_submit(client, path)
     await login(client, "regievoerder@alkmaar.demo")
     page = (await client.get(path)).text
-    response = await _post(
-        client,
-        f"{path}/accepteren",
-        {
-            "bsn_" + re.search(r'name="bsn_(\d+)"', page).group(1): FREE_BSNS[1],
-            "_csrf_token": await token(client),
-        },
-    )
-    assert response.status_code == 303
+    yonas = re.search(rf'name="(dossier_\d+)" value="{case_id}"', page)
+    assert yonas, "the existing case is offered as a choice"
+    assert "Koppelen aan bestaand dossier " + case_id in page
+    response = await accept(client, path, **{bsn_field(page): FREE_BSNS[1], yonas[1]: case_id})
+    assert response.status_code == 303, response.text
     page = (await client.get(path)).text
     assert f'href="{case_path}"' in page, "Yonas is linked to the case that was there"
+    assert "bestaand dossier, bij het accepteren gekoppeld door de gemeente" in page
     listing = (await client.get("/r/alkmaar/inburgeraars?zoek=Gebremedhin")).text
     yonas_cases = set(re.findall(r'inburgeraars/(\d+)">Gebremedhin, Yonas<', listing))
-    assert yonas_cases == {case_path.rsplit("/", 1)[1]}
+    assert yonas_cases == {case_id}
     intake = (await client.get(f"{case_path}/intake")).text
     assert "Eigen zaak" in intake and "Timmerman, 8 jaar" not in intake
     assert "Tigrinya" in intake, "empty sections are still pre-filled"
+    case = (await client.get(case_path)).text
+    assert "Door de regievoerder gekoppeld aan de warme overdracht" in case

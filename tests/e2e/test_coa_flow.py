@@ -1,8 +1,10 @@
 """The warme overdracht in a real browser, as COA and the gemeente in turn: COA registers a
-household of two adults and a child, adds the profile and plans the talk, tries a bad upload,
-submits; the regievoerder asks a question, COA answers, the regievoerder accepts and finds two
-cases with a pre-filled intake; COA then reads the case, and after the housing date no longer
-sees it. Every page is checked with axe and saved as a screenshot."""
+household of two adults and a child, types the profile and plans the talk on the one form of
+the page, tries a bad upload (what was typed stays), and submits with one button; the
+regievoerder asks a question, COA answers, the regievoerder sees Saba beside a look-alike
+case, keeps "nieuw dossier", accepts and finds two cases with a pre-filled intake; COA then
+reads the case, and after the housing date no longer sees it. Every page is checked with axe
+and saved as a screenshot."""
 
 from __future__ import annotations
 
@@ -14,8 +16,10 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 
 from partners.coa.tables import Overdracht
+from portal.casefile import inburgeraars
 from portal.casefile.tables import Inburgeraar
 from portal.core.clock import today
+from portal.demo_cases import demo_scope
 from tests.e2e.test_casefile_flow import log_in, menu, person
 
 if TYPE_CHECKING:
@@ -68,48 +72,56 @@ async def test_coa_hands_a_household_over_and_the_gemeente_accepts(
     await expect(page.get_by_role("heading", level=1)).to_have_text("Overdracht Yonas Gebremedhin")
     overdracht_url = page.url
 
-    # --- 2. The household, the profile and the talk.
+    # --- 2. The household, the profile and the talk, all on one form.
     for role, given, born in (
         ("Partner", "Saba", "1991-07-20"),
         ("Kind", "Lidya", (day - timedelta(days=3 * 365)).isoformat()),
     ):
-        await page.locator("summary", has_text="Gezinslid toevoegen").click()
+        await page.get_by_role("button", name="Gezinslid toevoegen").click()
+        await expect(page.get_by_role("heading", level=1)).to_have_text("Gezinslid toevoegen")
         await fill_member(page, role, given, born)
         await page.get_by_role("button", name="Gezinslid opslaan").click()
         await expect(page.get_by_role("status").first).to_contain_text("toegevoegd")
+        await expect(page.get_by_role("status").first).to_be_in_viewport()
     lidya = page.locator("article").filter(has_text="Lidya Gebremedhin")
     await expect(lidya).to_contain_text("minderjarig, gaat mee in het gezin")
     await page.get_by_label(re.compile(r"^Land van herkomst")).fill("Eritrea")
-    await page.get_by_role("button", name="Profiel opslaan").click()
-    await expect(page.get_by_role("status").first).to_contain_text("opgeslagen")
-
     await page.get_by_label(re.compile(r"^Gecombineerde aanpak")).check()
     await page.get_by_label(re.compile(r"^Datum gesprek")).fill(
         (day + timedelta(days=3)).isoformat()
     )
     await page.get_by_label(re.compile(r"^Vorm")).select_option(label="Op locatie")
     await page.get_by_label("Tolk", exact=True).check()
-    await page.get_by_role("button", name="Overdracht opslaan").click()
-    await expect(page.get_by_role("status").first).to_contain_text("opgeslagen")
 
-    # A text file with a PDF name is refused by its content; the real PDF is kept.
+    # A text file with a PDF name is refused by its content; what was typed is kept.
     upload = page.get_by_label("Document toevoegen")
     await upload.set_input_files(
         files=[{"name": "paspoort.pdf", "mimeType": "application/pdf", "buffer": b"not a pdf"}]
     )
-    await page.get_by_role("button", name="Toevoegen", exact=True).click()
+    await page.get_by_role("button", name="Opslaan en document toevoegen").click()
     summary = page.get_by_role("alert").filter(has_text="Er ging iets mis")
     await expect(summary).to_contain_text("geen PDF, JPEG of PNG")
+    await expect(page.get_by_role("status").first).to_contain_text("opgeslagen")
+    await expect(page.get_by_label(re.compile(r"^Land van herkomst"))).to_have_value("Eritrea")
+    await expect(page.get_by_label(re.compile(r"^Gecombineerde aanpak"))).to_be_checked()
     await audit.check("coa-bad-upload")
     await page.get_by_label("Document toevoegen").set_input_files(
         files=[{"name": "informatieprofiel.pdf", "mimeType": "application/pdf", "buffer": PDF}]
     )
-    await page.get_by_role("button", name="Toevoegen", exact=True).click()
+    await page.get_by_role("button", name="Opslaan en document toevoegen").click()
     await expect(page.get_by_role("link", name="informatieprofiel.pdf")).to_be_visible()
     await expect(page.get_by_role("link", name="paspoort.pdf")).to_have_count(0)
+    # Typed and submitted with one button: nothing is lost, and the message is in view.
+    await page.get_by_label("Plaats of link").fill("Azc Heerhugowaard, spreekkamer 2")
     await audit.check("coa-overdracht-complete")
-    await page.get_by_role("button", name="Indienen", exact=True).click()
-    await expect(page.get_by_role("status").first).to_contain_text("ingediend")
+    await page.get_by_role("button", name="Opslaan en indienen").click()
+    message = page.get_by_role("status").first
+    await expect(message).to_contain_text("ingediend")
+    await expect(message).to_be_in_viewport()
+    await expect(page.get_by_label("Plaats of link")).to_have_value(
+        "Azc Heerhugowaard, spreekkamer 2"
+    )
+    await audit.check("coa-submitted")
 
     # --- 3. The regievoerder finds it in the inbox and asks a question.
     async with person(browser, live_server, audit, REGIEVOERDER, "regievoerder") as regie:
@@ -131,14 +143,44 @@ async def test_coa_hands_a_household_over_and_the_gemeente_accepts(
     await expect(page.get_by_role("status").first).to_contain_text("opnieuw ingediend")
     await audit.check("coa-answered")
 
-    # --- 5. The regievoerder accepts: two cases, the intake pre-filled.
+    # --- 5. The regievoerder accepts: two new cases, the intake pre-filled. A case of the
+    # gemeente looks like Saba (same name and birth date): it is shown beside COA's data,
+    # and stays untouched unless the regievoerder chooses to link it.
+    regie_scope = await demo_scope(REGIEVOERDER)
+    namesake = await inburgeraars.register(
+        regie_scope,
+        inburgeraars.NewInburgeraar(
+            bsn="999992041",
+            v_nummer="",
+            given_names="Saba",
+            family_name="Gebremedhin",
+            birth_date="1991-07-20",
+            doelgroep="asielstatushouder",
+            nareiziger=False,
+            plicht_start="",
+            brp_date="",
+            languages="",
+            interpreter_needed=False,
+            phone="",
+            email="",
+        ),
+        live_server.settings.data_key,
+        day,
+    )
     async with person(browser, live_server, audit, REGIEVOERDER, "regievoerder-accepts") as regie:
         await regie.goto(overdracht_url)
         await expect(regie.locator("#berichten").locator("..")).to_contain_text(ANSWER)
+        saba = regie.get_by_role("group", name="Saba Gebremedhin")
+        await expect(saba.get_by_role("table")).to_contain_text(f"Dossier {namesake}")
+        await expect(saba.get_by_label("Nieuw dossier maken")).to_be_checked()
+        await expect(
+            saba.get_by_label(re.compile(rf"^Koppelen aan bestaand dossier {namesake}"))
+        ).not_to_be_checked()
+        await regie.locator("#accepteren").scroll_into_view_if_needed()
         await audit.check("regie-overdracht-answered")
-        await regie.get_by_label(re.compile(r"^BSN van Saba Gebremedhin")).fill("999990093")
+        await saba.get_by_label(re.compile(r"^BSN van Saba Gebremedhin")).fill("999990093")
         await regie.get_by_role("button", name="Overdracht accepteren").click()
-        await expect(regie.get_by_role("status").first).to_contain_text("2 dossiers")
+        await expect(regie.get_by_role("status").first).to_contain_text("2 nieuwe dossiers")
         dossiers = regie.locator("#dossiers").locator("..")
         await expect(dossiers.get_by_role("link")).to_have_count(2)
         await audit.check("regie-accepted")
@@ -157,7 +199,7 @@ async def test_coa_hands_a_household_over_and_the_gemeente_accepts(
     # --- 6. COA reads the case, cannot change the overdracht, and loses both after housing.
     await page.goto(overdracht_url)
     await expect(page.locator("main")).to_contain_text("niet meer wijzigen")
-    await expect(page.get_by_role("button", name="Profiel opslaan")).to_have_count(0)
+    await expect(page.get_by_role("button", name="Opslaan")).to_have_count(0)
     await page.goto(case_url)
     await expect(page.get_by_role("heading", level=1)).to_have_text("Yonas Gebremedhin")
     await expect(page.get_by_role("link", name="PIP opstellen")).to_have_count(0)
