@@ -22,6 +22,7 @@ from partners.taal import routes as taal_routes
 from portal.auth.guards import login_required, regio_matches
 from portal.auth.routes import AuthController
 from portal.auth.sessions import make_stores, session_config
+from portal.auth.throttle import make_counters
 from portal.casefile.import_routes import DuoImportController
 from portal.casefile.routes import InburgeraarController, TaskController, TaskTemplateController
 from portal.core import database
@@ -110,7 +111,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         plugins=[HTMXPlugin()],
         stores=make_stores(settings),
         exception_handlers=EXCEPTION_HANDLERS,
-        state=State({"settings": settings}),
+        state=State({"settings": settings, "counters": make_counters(settings)}),
         openapi_config=None,
         debug=False,
     )

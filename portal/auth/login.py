@@ -50,13 +50,12 @@ async def authenticate(
 ) -> LoginResult:
     """Check a log-in attempt; raise ValidationFailed (Dutch) or TooManyAttempts."""
     ip = origin.ip or "unknown"
-    await throttle.check(email, ip)
+    await throttle.attempt(email, ip)
     account = await accounts.account_by_email(email) if email else None
     valid = verify_password(account.password_hash if account else None, password)
     if account is not None and account.is_demo and not settings.allow_demo_passwords:
         valid = False
     if not valid or account is None or not account.active:
-        await throttle.failed(email, ip)
         async with write_transaction():
             await audit.record(
                 _LoginActor(person_id=account.id if account else None, origin=origin),
@@ -88,12 +87,38 @@ async def authenticate(
     return result
 
 
-async def change_password(person_id: int, current: str, new: str, repeat: str) -> None:
-    """Change one's own password; ends the person's other sessions."""
+async def change_password(
+    person_id: int,
+    current: str,
+    new: str,
+    repeat: str,
+    origin: Origin,
+    throttle: LoginThrottle,
+) -> None:
+    """Change one's own password; ends the person's other sessions.
+
+    The current password is throttled like a log-in (same counters): someone at an unattended,
+    logged-in screen cannot use this form to guess it."""
     account = await accounts.account_by_id(person_id)
+    if account is None:
+        raise ValidationFailed({"current": "Uw huidige wachtwoord klopt niet."})
+    ip = origin.ip or "unknown"
+    await throttle.attempt(account.email, ip)
     errors: dict[str, str] = {}
-    if account is None or not verify_password(account.password_hash, current):
+    if verify_password(account.password_hash, current):
+        await throttle.succeeded(account.email, ip)
+    else:
         errors["current"] = "Uw huidige wachtwoord klopt niet."
+        async with write_transaction():
+            await audit.record(
+                _LoginActor(person_id=person_id, origin=origin),
+                audit.AuditEvent(
+                    action="change_password",
+                    object_type="session",
+                    subject_ref=f"person:{person_id}",
+                    result="denied",
+                ),
+            )
     if problem := password_problem(new):
         errors["new"] = problem
     elif new != repeat:

@@ -16,6 +16,7 @@ from portal.core.validation import ValidationFailed
 from portal.web.flash import flash
 from portal.web.templating import page
 from tenants import accounts
+from tenants.scope import Origin
 
 PUBLIC = {"public": True}
 
@@ -30,8 +31,12 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def _origin(request: Request):
+def _origin(request: Request) -> Origin:
     return request.scope["state"]["origin"]
+
+
+def _throttle(request: Request) -> LoginThrottle:
+    return LoginThrottle.from_settings(request.app.state.counters, request.app.state.settings)
 
 
 class AuthController(Controller):
@@ -50,13 +55,10 @@ class AuthController(Controller):
         password = str(form.get("password", ""))
         target = safe_next(str(form.get("next", "")))
         settings = request.app.state.settings
-        throttle = LoginThrottle(
-            store=request.app.stores.get("throttle"),
-            per_minute=settings.login_attempts_per_minute,
-            free_failures=settings.login_free_failures,
-        )
         try:
-            result = await authenticate(email, password, _origin(request), throttle, settings)
+            result = await authenticate(
+                email, password, _origin(request), _throttle(request), settings
+            )
         except ValidationFailed as failed:
             return page(
                 request,
@@ -158,6 +160,8 @@ class AuthController(Controller):
                 str(form.get("current", "")),
                 str(form.get("new", "")),
                 str(form.get("repeat", "")),
+                _origin(request),
+                _throttle(request),
             )
         except ValidationFailed as failed:
             return page(request, "auth/password.html", status_code=400, errors=failed.errors)

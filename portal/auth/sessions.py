@@ -72,8 +72,9 @@ def session_config(settings: Settings) -> RotatingSessionConfig:
 
 
 def make_stores(settings: Settings) -> dict[str, Store]:
-    """Sessions and log-in throttling: Redis when configured, else files under var/."""
-    names = ("sessions", "throttle")
+    """Sessions: Redis when configured, else files under var/ (the throttle has its own
+    atomic counters, `portal.auth.throttle`)."""
+    names = ("sessions",)
     if settings.redis_url:
         root = RedisStore.with_client(url=settings.redis_url, namespace="portal")
         return {name: root.with_namespace(name) for name in names}
