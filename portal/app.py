@@ -8,7 +8,6 @@ from contextlib import asynccontextmanager
 
 import asyncpg
 from litestar import Litestar
-from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -19,6 +18,7 @@ from piccolo.engine.postgres import PostgresEngine
 from partners.begeleiding import routes as begeleiding_routes
 from partners.coa import routes as coa_routes
 from partners.taal import routes as taal_routes
+from portal.auth.csrf import CsrfMiddleware
 from portal.auth.guards import login_required, regio_matches
 from portal.auth.routes import AuthController
 from portal.auth.sessions import make_stores, session_config
@@ -35,7 +35,6 @@ from portal.web.templating import configure_engine
 from tenants.platform_routes import PlatformController
 from tenants.routes import OrganisationController, PeopleController, RegioSettingsController
 
-CSRF_COOKIE = "portal_csrf"
 log = logging.getLogger("portal.app")
 
 
@@ -93,16 +92,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ),
         ],
         lifespan=[pool],
-        middleware=[sessions.middleware, ActorMiddleware(settings)],
+        # The CSRF check sits between the two: it binds tokens to the loaded session, before
+        # the actor middleware may end that session.
+        middleware=[
+            sessions.middleware,
+            CsrfMiddleware(settings, session_cookie=sessions.key),
+            ActorMiddleware(settings),
+        ],
         guards=[login_required, regio_matches],
         before_send=[security_headers(settings)],
-        csrf_config=CSRFConfig(
-            secret=settings.secret_key,
-            cookie_name=CSRF_COOKIE,
-            cookie_secure=settings.base_url.startswith("https://"),
-            cookie_samesite="lax",
-            header_name="x-csrftoken",
-        ),
         template_config=TemplateConfig(
             directory=PROJECT_ROOT / "templates",
             engine=JinjaTemplateEngine,
