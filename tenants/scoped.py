@@ -26,6 +26,10 @@ from tenants.scope import Scope
 Visibility: TypeAlias = bool | Combinable
 Rule: TypeAlias = Callable[[Scope], Visibility]
 
+# Ids are PostgreSQL `serial` (32-bit): a larger number, typed into a URL or a form, cannot
+# name a row, and passing it on would make the driver fail instead of finding nothing.
+MAX_ID = 2**31 - 1
+
 # Columns a caller may never set through insert/update: they are the scope's to decide.
 PROTECTED_COLUMNS = frozenset({"id", "tenant"})
 
@@ -106,6 +110,7 @@ class TenantData:
 
     async def get(self, table: type[Table], row_id: int, *columns: Any) -> dict[str, Any]:
         """One readable row by id, or NotFound."""
+        _check_id(table, row_id)
         row = await self.select(table, *columns).where(table._meta.primary_key == row_id).first()
         if row is None:
             raise NotFound(f"{table.__name__} {row_id}")
@@ -113,6 +118,7 @@ class TenantData:
 
     async def get_writable(self, table: type[Table], row_id: int, *columns: Any) -> dict[str, Any]:
         """One row this scope may change, or NotFound."""
+        _check_id(table, row_id)
         query = self._scoped(table.select(*columns), table, self._policy(table).write)
         row = await query.where(table._meta.primary_key == row_id).first()
         if row is None:
@@ -158,9 +164,20 @@ class TenantData:
             value = values.get(column._meta.name)
             if value is None or not is_tenant_owned(target):
                 continue
+            _check_id(target, value)
             found = await self.exists(target).where(target._meta.primary_key == value).run()
             if not found:
                 raise NotFound(f"{target.__name__} {value}")
+
+
+def is_valid_id(value: object) -> bool:
+    """Whether `value` can be the id of a row (a whole number from 1 to MAX_ID)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+
+
+def _check_id(table: type[Table], row_id: Any) -> None:
+    if isinstance(row_id, int) and not is_valid_id(row_id):
+        raise NotFound(f"{table.__name__} {row_id}")
 
 
 def _target(column: ForeignKey) -> type[Table]:
