@@ -21,6 +21,7 @@ WRONG = "Het e-mailadres of het wachtwoord klopt niet."
 class LoginResult:
     account: accounts.Account
     memberships: list[accounts.MembershipChoice]
+    invitations: list[accounts.InvitationChoice]
 
     @property
     def choices(self) -> int:
@@ -64,8 +65,9 @@ async def authenticate(
         raise ValidationFailed({"email": WRONG})
     await throttle.succeeded(email, ip)
     memberships = await accounts.own_memberships(account.id)
-    result = LoginResult(account=account, memberships=memberships)
-    if result.choices == 0:
+    invitations = await accounts.own_invitations(account.id)
+    result = LoginResult(account=account, memberships=memberships, invitations=invitations)
+    if result.choices == 0 and not invitations:
         raise ValidationFailed(
             {
                 "email": "Uw account heeft geen actieve rol in een regio. Neem contact op met "
@@ -128,3 +130,11 @@ async def change_password(
     async with write_transaction():
         await accounts.set_password_hash(person_id, hash_password(new))
         await accounts.end_all_sessions(person_id)
+
+
+async def answer_invitation(
+    person_id: int, invitation_id: int, accept: bool, origin: Origin
+) -> bool:
+    """Accept or decline one's own open invitation; False when there is none such."""
+    async with write_transaction():
+        return await accounts.answer_invitation(person_id, invitation_id, accept, origin)

@@ -93,7 +93,7 @@ async def test_deactivation_ends_existing_sessions(client: AsyncTestClient) -> N
         f"/r/alkmaar/personen/{person_id}/deactiveren", data={"_csrf_token": await token(client)}
     )
     assert response.status_code == 200
-    assert "overal uitgelogd" in response.text
+    assert "Wie voor deze regio was ingelogd, is uitgelogd" in response.text
     client.cookies.clear()
     for name, value in docent_cookies.items():
         client.cookies.set(name, value)
