@@ -8,7 +8,6 @@ from contextlib import asynccontextmanager
 
 import asyncpg
 from litestar import Litestar
-from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -20,9 +19,11 @@ from partners.begeleiding import routes as begeleiding_routes
 from partners.coa import routes as coa_routes
 from partners.registry import register_all
 from partners.taal import routes as taal_routes
+from portal.auth.csrf import CsrfMiddleware
 from portal.auth.guards import login_required, regio_matches
 from portal.auth.routes import AuthController
 from portal.auth.sessions import make_stores, session_config
+from portal.auth.throttle import make_counters
 from portal.casefile.import_routes import DuoImportController
 from portal.casefile.routes import InburgeraarController, TaskController, TaskTemplateController
 from portal.core import database
@@ -35,7 +36,6 @@ from portal.web.templating import configure_engine
 from tenants.platform_routes import PlatformController
 from tenants.routes import OrganisationController, PeopleController, RegioSettingsController
 
-CSRF_COOKIE = "portal_csrf"
 log = logging.getLogger("portal.app")
 
 
@@ -94,16 +94,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ),
         ],
         lifespan=[pool],
-        middleware=[sessions.middleware, ActorMiddleware(settings)],
+        # The CSRF check sits between the two: it binds tokens to the loaded session, before
+        # the actor middleware may end that session.
+        middleware=[
+            sessions.middleware,
+            CsrfMiddleware(settings, session_cookie=sessions.key),
+            ActorMiddleware(settings),
+        ],
         guards=[login_required, regio_matches],
         before_send=[security_headers(settings)],
-        csrf_config=CSRFConfig(
-            secret=settings.secret_key,
-            cookie_name=CSRF_COOKIE,
-            cookie_secure=settings.base_url.startswith("https://"),
-            cookie_samesite="lax",
-            header_name="x-csrftoken",
-        ),
         template_config=TemplateConfig(
             directory=PROJECT_ROOT / "templates",
             engine=JinjaTemplateEngine,
@@ -112,7 +111,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         plugins=[HTMXPlugin()],
         stores=make_stores(settings),
         exception_handlers=EXCEPTION_HANDLERS,
-        state=State({"settings": settings}),
+        state=State({"settings": settings, "counters": make_counters(settings)}),
         openapi_config=None,
         debug=False,
     )

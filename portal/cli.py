@@ -80,7 +80,9 @@ def serve(reload: bool) -> None:
         host=settings.host,
         port=settings.port,
         reload=reload,
-        proxy_headers=True,
+        # X-Forwarded-For is read by the app itself, from PORTAL_TRUSTED_PROXIES only
+        # (portal/web/middleware.py); uvicorn's own reading trusts any local client.
+        proxy_headers=False,
         log_level="info",
     )
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from portal.core import audit
 from tenants.roles import Role
-from tenants.tables import Membership, Organisation, Person, Regio
+from tenants.scope import Origin
+from tenants.tables import INVITATION_OPEN, Invitation, Membership, Organisation, Person, Regio
 
 
 @dataclass(frozen=True)
@@ -268,3 +270,105 @@ async def acting_as(person_id: int, membership_id: int | None) -> ActingAs | Non
 
 async def set_regio_session_idle_minutes(tenant_id: int, minutes: int | None) -> None:
     await Regio.update({Regio.session_idle_minutes: minutes}).where(Regio.id == tenant_id)
+
+
+@dataclass(frozen=True)
+class InvitationChoice:
+    """An open invitation to one person: this organisation of this regio, in this role."""
+
+    invitation_id: int
+    tenant_name: str
+    organisation_name: str
+    role: Role
+
+
+async def own_invitations(person_id: int) -> list[InvitationChoice]:
+    """The open invitations of one person, in active regio's and organisations."""
+    rows = await (
+        Invitation.select(
+            Invitation.id,
+            Invitation.role,
+            Invitation.tenant.name.as_alias("tenant_name"),
+            Invitation.organisation.name.as_alias("organisation_name"),
+        )
+        .where(Invitation.person == person_id)
+        .where(Invitation.status == INVITATION_OPEN)
+        .where(Invitation.organisation.active.eq(True))
+        .where(Invitation.tenant.active.eq(True))
+        .order_by(Invitation.id)
+    )
+    return [
+        InvitationChoice(
+            invitation_id=row["id"],
+            tenant_name=row["tenant_name"],
+            organisation_name=row["organisation_name"],
+            role=Role(row["role"]),
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class _Invitee:
+    """The audit log's view of a person answering an invitation to a regio."""
+
+    person_id: int
+    tenant_id: int
+    origin: Origin | None
+    organisation_id: int | None = None
+    role: str = "person"
+
+
+async def answer_invitation(
+    person_id: int, invitation_id: int, accept: bool, origin: Origin | None
+) -> bool:
+    """Accept (a membership is made) or decline one's own open invitation; False when there
+    is no such open invitation for this person. Call inside a write transaction."""
+    row = await (
+        Invitation.select(Invitation.tenant, Invitation.organisation, Invitation.role)
+        .where(Invitation.id == invitation_id)
+        .where(Invitation.person == person_id)
+        .where(Invitation.status == INVITATION_OPEN)
+        .where(Invitation.organisation.active.eq(True))
+        .first()
+    )
+    if row is None:
+        return False
+    if accept:
+        taken = await Membership.exists().where(
+            (Membership.person == person_id)
+            & (Membership.organisation == row["organisation"])
+            & (Membership.role == row["role"])
+        )
+        if taken:
+            await Membership.update({Membership.active: True}).where(
+                (Membership.person == person_id)
+                & (Membership.organisation == row["organisation"])
+                & (Membership.role == row["role"])
+            )
+        else:
+            await Membership.insert(
+                Membership(
+                    tenant=row["tenant"],
+                    person=person_id,
+                    organisation=row["organisation"],
+                    role=row["role"],
+                )
+            )
+    await Invitation.update(
+        {
+            Invitation.status: "accepted" if accept else "declined",
+            Invitation.decided_at: datetime.now(UTC),
+        }
+    ).where(Invitation.id == invitation_id)
+    # Recorded under the regio that invited: its privacy officer sees who joined.
+    await audit.record(
+        _Invitee(person_id=person_id, tenant_id=row["tenant"], origin=origin),
+        audit.AuditEvent(
+            action="accept" if accept else "decline",
+            object_type="invitation",
+            object_id=invitation_id,
+            subject_ref=f"person:{person_id}",
+        ),
+    )
+    return True

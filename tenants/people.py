@@ -2,7 +2,9 @@
 
 A person is global (one account, several regio's); a beheerder sees and manages only people
 who hold a membership in their own regio, and changes a person's name or e-mail only while
-that person works in no other regio. Every read and write of a person's data is audited.
+that person works in no other regio. Anyone else is invited and joins only by accepting.
+Nothing here ends a session outside the regio. Every read and write of a person's data is
+audited under the regio, so its privacy officer sees what was done to its people.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from tenants import accounts
 from tenants.roles import MEMBERSHIP_ROLES, OrganisationKind, Role, role_fits
 from tenants.scope import Scope
 from tenants.scoped import NotFound, TenantData
-from tenants.tables import Membership, Organisation
+from tenants.tables import INVITATION_OPEN, Invitation, Membership, Organisation
 
 
 @dataclass(frozen=True)
@@ -188,11 +190,15 @@ async def _check_membership(
             check.fail("role", "Deze persoon heeft deze rol bij deze organisatie al.")
 
 
-async def create_person(scope: Scope, new: NewPerson) -> int:
-    """Give someone a membership in the regio, creating their account when the e-mail is new.
+async def invite_person(scope: Scope, new: NewPerson) -> bool:
+    """Offer someone a role in the regio by e-mail address; True when it was given at once.
 
-    An existing account (the person already works in another regio) is linked, not changed:
-    its name and password stay theirs."""
+    Someone who already works in this regio (the beheerder sees them in the list) gets the
+    role at once. Anyone else gets an invitation that becomes a membership only when they
+    accept it after logging in: no beheerder can pull a person of another regio into theirs.
+    Whether the address already has an account elsewhere is never told: the same checks run
+    and the same answer ("uitnodiging verstuurd") comes back; a new address gets an account
+    with the given first password, an existing one keeps its own name and password."""
     _require_admin(scope)
     data = TenantData(scope)
     check = Checker()
@@ -200,33 +206,110 @@ async def create_person(scope: Scope, new: NewPerson) -> int:
     full_name = clean_text(new.full_name, 200)
     check.email("email", email)
     check.require("full_name", full_name, "de naam")
+    if problem := password_problem(new.password):
+        check.fail("password", problem)
+    # Hashed whether used or not, so the answer takes as long for a known address.
+    password_hash = hash_password(new.password) if not problem else ""
     async with write_transaction():
         existing = await accounts.account_by_email(email) if email else None
+        member_here = existing is not None and await data.exists(Membership).where(
+            Membership.person == existing.id
+        )
         await _check_membership(
-            data, check, existing.id if existing else None, new.organisation_id, new.role
+            data, check, existing.id if member_here else None, new.organisation_id, new.role
         )
-        if existing is None and (problem := password_problem(new.password)):
-            check.fail("password", problem)
         check.done()
-        if existing is None:
-            person_id = await accounts.create_account(email, full_name, hash_password(new.password))
-            action = "create"
-        else:
-            person_id = existing.id
-            action = "link"
-        await data.insert(
-            Membership, person=person_id, organisation=new.organisation_id, role=new.role
+        if member_here:
+            await _insert_membership(data, scope, existing.id, new.organisation_id, new.role)
+            return True
+        person_id = (
+            existing.id
+            if existing is not None
+            else await accounts.create_account(email, full_name, password_hash)
         )
+        already_open = await data.exists(Invitation).where(
+            (Invitation.person == person_id)
+            & (Invitation.organisation == new.organisation_id)
+            & (Invitation.role == new.role)
+            & (Invitation.status == INVITATION_OPEN)
+        )
+        if not already_open:
+            invitation_id = await data.insert(
+                Invitation,
+                person=person_id,
+                organisation=new.organisation_id,
+                role=new.role,
+                invited_by=scope.person_id,
+            )
+            await audit.record(
+                scope,
+                audit.AuditEvent(
+                    action="invite",
+                    object_type="invitation",
+                    object_id=invitation_id,
+                    subject_ref=_subject(person_id),
+                ),
+            )
+    return False
+
+
+async def list_invitations(scope: Scope) -> list[dict]:
+    """The regio's open invitations: the address, organisation and role, never the account's
+    name (that is the person's own until they accept)."""
+    _require_admin(scope)
+    return await (
+        TenantData(scope)
+        .select(
+            Invitation,
+            Invitation.id,
+            Invitation.role,
+            Invitation.created_at,
+            Invitation.person.email.as_alias("email"),
+            Invitation.organisation.name.as_alias("organisation_name"),
+        )
+        .where(Invitation.status == INVITATION_OPEN)
+        .order_by(Invitation.created_at, ascending=False)
+    )
+
+
+async def withdraw_invitation(scope: Scope, invitation_id: int) -> None:
+    """Take back an open invitation of this regio."""
+    _require_admin(scope)
+    data = TenantData(scope)
+    async with write_transaction():
+        row = await data.get_writable(
+            Invitation, invitation_id, Invitation.person, Invitation.status
+        )
+        if row["status"] != INVITATION_OPEN:
+            raise NotFound(f"invitation {invitation_id}")
+        await data.update(Invitation, invitation_id, status="withdrawn")
         await audit.record(
             scope,
             audit.AuditEvent(
-                action=action,
-                object_type="person",
-                object_id=person_id,
-                subject_ref=_subject(person_id),
+                action="withdraw",
+                object_type="invitation",
+                object_id=invitation_id,
+                subject_ref=_subject(row["person"]),
             ),
         )
-    return person_id
+
+
+async def _insert_membership(
+    data: TenantData, scope: Scope, person_id: int, organisation_id: int | None, role: str
+) -> int:
+    membership_id = await data.insert(
+        Membership, person=person_id, organisation=organisation_id, role=role
+    )
+    await audit.record(
+        scope,
+        audit.AuditEvent(
+            action="add_membership",
+            object_type="membership",
+            object_id=membership_id,
+            subject_ref=_subject(person_id),
+        ),
+    )
+    return membership_id
 
 
 async def update_person(scope: Scope, person_id: int, change: PersonChange) -> None:
@@ -272,30 +355,20 @@ async def add_membership(scope: Scope, person_id: int, new: NewMembership) -> in
     async with write_transaction():
         await _check_membership(data, check, person_id, new.organisation_id, new.role)
         check.done()
-        membership_id = await data.insert(
-            Membership, person=person_id, organisation=new.organisation_id, role=new.role
-        )
-        await audit.record(
-            scope,
-            audit.AuditEvent(
-                action="add_membership",
-                object_type="membership",
-                object_id=membership_id,
-                subject_ref=_subject(person_id),
-            ),
-        )
-    return membership_id
+        return await _insert_membership(data, scope, person_id, new.organisation_id, new.role)
 
 
 async def set_membership_active(scope: Scope, membership_id: int, active: bool) -> int:
-    """(De)activate one membership; deactivation ends the person's sessions. Returns the person."""
+    """(De)activate one membership; returns the person.
+
+    A session acting in that membership ends at its next request (every request re-reads
+    it); the person's sessions in other roles and other regio's go on: a beheerder reaches
+    nothing outside its own regio."""
     _require_admin(scope)
     data = TenantData(scope)
     async with write_transaction():
         row = await data.get_writable(Membership, membership_id, Membership.person)
         await data.update(Membership, membership_id, active=active)
-        if not active:
-            await accounts.end_all_sessions(row["person"])
         await audit.record(
             scope,
             audit.AuditEvent(
@@ -309,7 +382,8 @@ async def set_membership_active(scope: Scope, membership_id: int, active: bool) 
 
 
 async def deactivate_person(scope: Scope, person_id: int) -> None:
-    """Deactivate all of a person's memberships in this regio and end their sessions."""
+    """Deactivate all of a person's memberships in this regio; the sessions acting in them end,
+    the person's work in other regio's does not."""
     _require_admin(scope)
     data = TenantData(scope)
     async with write_transaction():
@@ -318,7 +392,6 @@ async def deactivate_person(scope: Scope, person_id: int) -> None:
             raise NotFound(f"person {person_id}")
         for row in rows:
             await data.update(Membership, row["id"], active=False)
-        await accounts.end_all_sessions(person_id)
         await audit.record(
             scope,
             audit.AuditEvent(

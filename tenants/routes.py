@@ -193,6 +193,7 @@ class PeopleController(Controller):
             request,
             "tenants/people.html",
             result=result,
+            invitations=await people.list_invitations(scope),
             links=result.with_links(
                 request.url.path,
                 {"zoek": zoek, "organisatie": organisatie, "rol": rol, "inactief": inactief},
@@ -223,7 +224,7 @@ class PeopleController(Controller):
             password=str(form.get("password", "")),
         )
         try:
-            person_id = await people.create_person(scope, new)
+            given = await people.invite_person(scope, new)
         except ValidationFailed as failed:
             values = {**new.__dict__, "password": ""}
             return page(
@@ -234,8 +235,24 @@ class PeopleController(Controller):
                 errors=failed.errors,
                 **await self._form_context(scope),
             )
-        flash(request, f"{new.full_name or new.email} kan nu inloggen voor deze regio.")
-        return Redirect(path=f"/r/{slug}/personen/{person_id}", status_code=303)
+        if given:
+            flash(request, f"{new.email} heeft de rol erbij gekregen.")
+        else:
+            # One answer whether or not the address has an account anywhere on the platform.
+            flash(
+                request,
+                f"Uitnodiging verstuurd aan {new.email}. Na het inloggen kan deze persoon de "
+                "uitnodiging aannemen.",
+            )
+        return Redirect(path=f"/r/{slug}/personen", status_code=303)
+
+    @post("/uitnodigingen/{invitation_id:int}/intrekken")
+    async def withdraw_invitation(
+        self, request: Request, slug: FromPath[str], invitation_id: FromPath[int]
+    ) -> Redirect:
+        await people.withdraw_invitation(actor_scope(request), invitation_id)
+        flash(request, "De uitnodiging is ingetrokken.")
+        return Redirect(path=f"/r/{slug}/personen", status_code=303)
 
     @get("/{person_id:int}", name="person")
     async def detail(
@@ -288,7 +305,11 @@ class PeopleController(Controller):
         self, request: Request, slug: FromPath[str], person_id: FromPath[int]
     ) -> Redirect:
         await people.deactivate_person(actor_scope(request), person_id)
-        flash(request, "Deze persoon kan niet meer voor deze regio werken en is overal uitgelogd.")
+        flash(
+            request,
+            "Deze persoon kan niet meer voor deze regio werken. Wie voor deze regio was "
+            "ingelogd, is uitgelogd.",
+        )
         return Redirect(path=f"/r/{slug}/personen/{person_id}", status_code=303)
 
     @post("/{person_id:int}/rollen")
@@ -321,7 +342,7 @@ class PeopleController(Controller):
         self, request: Request, slug: FromPath[str], membership_id: FromPath[int]
     ) -> Redirect:
         person_id = await people.set_membership_active(actor_scope(request), membership_id, False)
-        flash(request, "De rol is gedeactiveerd; de persoon is overal uitgelogd.")
+        flash(request, "De rol is gedeactiveerd. Wie in deze rol was ingelogd, is uitgelogd.")
         return Redirect(path=f"/r/{slug}/personen/{person_id}", status_code=303)
 
     @post("/rollen/{membership_id:int}/activeren")

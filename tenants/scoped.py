@@ -39,6 +39,10 @@ Rule: TypeAlias = Callable[[Scope], Visibility]
 # A projection answers which columns of a table a scope may read: None for every column.
 Projection: TypeAlias = Callable[[Scope], Collection[Column] | None]
 
+# Ids are PostgreSQL `serial` (32-bit): a larger number, typed into a URL or a form, cannot
+# name a row, and passing it on would make the driver fail instead of finding nothing.
+MAX_ID = 2**31 - 1
+
 # Columns a caller may never set through insert/update: they are the scope's to decide.
 PROTECTED_COLUMNS = frozenset({"id", "tenant"})
 # Rows per INSERT statement in `insert_many`: SQLite allows some 32,000 parameters.
@@ -237,6 +241,7 @@ class TenantData:
 
     async def get(self, table: type[Table], row_id: int, *columns: Any) -> dict[str, Any]:
         """One readable row by id, or NotFound."""
+        _check_id(table, row_id)
         row = await self.select(table, *columns).where(table._meta.primary_key == row_id).first()
         if row is None:
             raise NotFound(f"{table.__name__} {row_id}")
@@ -244,6 +249,7 @@ class TenantData:
 
     async def get_writable(self, table: type[Table], row_id: int, *columns: Any) -> dict[str, Any]:
         """One row this scope may change, or NotFound."""
+        _check_id(table, row_id)
         selected = [column for column in columns if isinstance(column, Column)]
         for column in selected:
             self._check_projection(column)
@@ -338,10 +344,22 @@ class TenantData:
             wanted = {row[name] for row in rows if row.get(name) is not None}
             if not wanted or not is_tenant_owned(target):
                 continue
+            for value in wanted:
+                _check_id(target, value)
             key = target._meta.primary_key
             found = await self.count(target).where(key.is_in(sorted(wanted)))
             if found != len(wanted):
                 raise NotFound(target.__name__)
+
+
+def is_valid_id(value: object) -> bool:
+    """Whether `value` can be the id of a row (a whole number from 1 to MAX_ID)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+
+
+def _check_id(table: type[Table], row_id: Any) -> None:
+    if isinstance(row_id, int) and not is_valid_id(row_id):
+        raise NotFound(f"{table.__name__} {row_id}")
 
 
 def _target(column: ForeignKey) -> type[Table]:

@@ -77,6 +77,24 @@ class Membership(Table, tablename="membership"):
     # because SQLite cannot add a table constraint after creation.
 
 
+INVITATION_OPEN = "open"
+
+
+class Invitation(Table, tablename="invitation"):
+    """A beheerder's offer of a membership to someone who has none in this regio yet. It
+    becomes a membership only when that person accepts it, logged in as themselves."""
+
+    tenant = ForeignKey(Regio, null=False, on_delete=OnDelete.restrict, index=True)
+    person = ForeignKey(Person, null=False, on_delete=OnDelete.restrict, index=True)
+    organisation = ForeignKey(Organisation, null=False, on_delete=OnDelete.restrict)
+    role = Varchar(length=30, null=False)
+    # open, then accepted or declined (by the person) or withdrawn (by the beheerder).
+    status = Varchar(length=20, null=False, default="open")
+    invited_by = Integer(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow(), null=False)
+    decided_at = Timestamptz(null=True, default=None)
+
+
 # Visibility inside a regio, declared beside the tables (the tenant filter comes first and is
 # added by tenants.scoped for every table).
 _ADMINISTRATORS = (Role.BEHEERDER, Role.SUPERADMIN, Role.SYSTEM)
@@ -95,5 +113,12 @@ register_policy(
         else (Membership.person == scope.person_id)
         | (Membership.organisation == scope.organisation_id)
     ),
+    write=lambda scope: scope.role in _ADMINISTRATORS,
+)
+register_policy(
+    Invitation,
+    # The invitee reads and answers their own invitations before they act in the regio, through
+    # tenants/accounts.py; inside the regio only its administrators and privacy officer see them.
+    read=lambda scope: scope.role in (*_ADMINISTRATORS, Role.PRIVACY),
     write=lambda scope: scope.role in _ADMINISTRATORS,
 )

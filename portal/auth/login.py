@@ -21,6 +21,7 @@ WRONG = "Het e-mailadres of het wachtwoord klopt niet."
 class LoginResult:
     account: accounts.Account
     memberships: list[accounts.MembershipChoice]
+    invitations: list[accounts.InvitationChoice]
 
     @property
     def choices(self) -> int:
@@ -50,13 +51,12 @@ async def authenticate(
 ) -> LoginResult:
     """Check a log-in attempt; raise ValidationFailed (Dutch) or TooManyAttempts."""
     ip = origin.ip or "unknown"
-    await throttle.check(email, ip)
+    await throttle.attempt(email, ip)
     account = await accounts.account_by_email(email) if email else None
     valid = verify_password(account.password_hash if account else None, password)
     if account is not None and account.is_demo and not settings.allow_demo_passwords:
         valid = False
     if not valid or account is None or not account.active:
-        await throttle.failed(email, ip)
         async with write_transaction():
             await audit.record(
                 _LoginActor(person_id=account.id if account else None, origin=origin),
@@ -65,8 +65,9 @@ async def authenticate(
         raise ValidationFailed({"email": WRONG})
     await throttle.succeeded(email, ip)
     memberships = await accounts.own_memberships(account.id)
-    result = LoginResult(account=account, memberships=memberships)
-    if result.choices == 0:
+    invitations = await accounts.own_invitations(account.id)
+    result = LoginResult(account=account, memberships=memberships, invitations=invitations)
+    if result.choices == 0 and not invitations:
         raise ValidationFailed(
             {
                 "email": "Uw account heeft geen actieve rol in een regio. Neem contact op met "
@@ -88,12 +89,38 @@ async def authenticate(
     return result
 
 
-async def change_password(person_id: int, current: str, new: str, repeat: str) -> None:
-    """Change one's own password; ends the person's other sessions."""
+async def change_password(
+    person_id: int,
+    current: str,
+    new: str,
+    repeat: str,
+    origin: Origin,
+    throttle: LoginThrottle,
+) -> None:
+    """Change one's own password; ends the person's other sessions.
+
+    The current password is throttled like a log-in (same counters): someone at an unattended,
+    logged-in screen cannot use this form to guess it."""
     account = await accounts.account_by_id(person_id)
+    if account is None:
+        raise ValidationFailed({"current": "Uw huidige wachtwoord klopt niet."})
+    ip = origin.ip or "unknown"
+    await throttle.attempt(account.email, ip)
     errors: dict[str, str] = {}
-    if account is None or not verify_password(account.password_hash, current):
+    if verify_password(account.password_hash, current):
+        await throttle.succeeded(account.email, ip)
+    else:
         errors["current"] = "Uw huidige wachtwoord klopt niet."
+        async with write_transaction():
+            await audit.record(
+                _LoginActor(person_id=person_id, origin=origin),
+                audit.AuditEvent(
+                    action="change_password",
+                    object_type="session",
+                    subject_ref=f"person:{person_id}",
+                    result="denied",
+                ),
+            )
     if problem := password_problem(new):
         errors["new"] = problem
     elif new != repeat:
@@ -103,3 +130,11 @@ async def change_password(person_id: int, current: str, new: str, repeat: str) -
     async with write_transaction():
         await accounts.set_password_hash(person_id, hash_password(new))
         await accounts.end_all_sessions(person_id)
+
+
+async def answer_invitation(
+    person_id: int, invitation_id: int, accept: bool, origin: Origin
+) -> bool:
+    """Accept or decline one's own open invitation; False when there is none such."""
+    async with write_transaction():
+        return await accounts.answer_invitation(person_id, invitation_id, accept, origin)

@@ -9,13 +9,14 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from portal.auth import actor as sessions
-from portal.auth.login import authenticate, change_password
+from portal.auth.login import answer_invitation, authenticate, change_password
 from portal.auth.sessions import rotate_session
 from portal.auth.throttle import LoginThrottle
 from portal.core.validation import ValidationFailed
 from portal.web.flash import flash
 from portal.web.templating import page
 from tenants import accounts
+from tenants.scope import Origin
 
 PUBLIC = {"public": True}
 
@@ -30,8 +31,12 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def _origin(request: Request):
+def _origin(request: Request) -> Origin:
     return request.scope["state"]["origin"]
+
+
+def _throttle(request: Request) -> LoginThrottle:
+    return LoginThrottle.from_settings(request.app.state.counters, request.app.state.settings)
 
 
 class AuthController(Controller):
@@ -50,13 +55,10 @@ class AuthController(Controller):
         password = str(form.get("password", ""))
         target = safe_next(str(form.get("next", "")))
         settings = request.app.state.settings
-        throttle = LoginThrottle(
-            store=request.app.stores.get("throttle"),
-            per_minute=settings.login_attempts_per_minute,
-            free_failures=settings.login_free_failures,
-        )
         try:
-            result = await authenticate(email, password, _origin(request), throttle, settings)
+            result = await authenticate(
+                email, password, _origin(request), _throttle(request), settings
+            )
         except ValidationFailed as failed:
             return page(
                 request,
@@ -70,6 +72,8 @@ class AuthController(Controller):
         sessions.start_session(session, result.account, result.only_membership, result.choices)
         request.scope["session"] = session
         rotate_session(session)
+        if result.invitations:
+            return Redirect(path="/uitnodigingen", status_code=303)
         if result.only_membership is None and not (
             result.account.is_superadmin and not result.memberships
         ):
@@ -144,6 +148,50 @@ class AuthController(Controller):
         flash(request, "Kies een van de rollen in de lijst.", "error")
         return Redirect(path="/kies-rol", status_code=303)
 
+    @get("/uitnodigingen", opt=PUBLIC, name="invitations")
+    async def invitations(self, request: Request) -> Template | Redirect:
+        session = request.scope.get("session") or {}
+        if not sessions.is_logged_in(session):
+            return Redirect(path="/login", status_code=303)
+        person_id = int(session[sessions.PERSON])
+        account = await accounts.account_by_id(person_id)
+        if account is None:
+            return Redirect(path="/login", status_code=303)
+        return page(
+            request,
+            "auth/invitations.html",
+            invitations=await accounts.own_invitations(person_id),
+            has_roles=bool(await accounts.own_memberships(person_id)) or account.is_superadmin,
+            pending_person=account.full_name,
+        )
+
+    @post("/uitnodigingen", opt=PUBLIC)
+    async def answer(self, request: Request) -> Redirect:
+        session = request.scope.get("session") or {}
+        if not sessions.is_logged_in(session):
+            return Redirect(path="/login", status_code=303)
+        form = await request.form()
+        person_id = int(session[sessions.PERSON])
+        choice = str(form.get("invitation", ""))
+        accept = str(form.get("answer", "")) == "aannemen"
+        answered = choice.isdigit() and await answer_invitation(
+            person_id, int(choice), accept, _origin(request)
+        )
+        if not answered:
+            flash(request, "Deze uitnodiging staat niet (meer) open.", "error")
+            return Redirect(path="/uitnodigingen", status_code=303)
+        account = await accounts.account_by_id(person_id)
+        memberships = await accounts.own_memberships(person_id)
+        superadmin = account is not None and account.is_superadmin
+        session[sessions.CHOICES] = len(memberships) + (1 if superadmin else 0)
+        flash(
+            request,
+            "U heeft de uitnodiging aangenomen. Kies hieronder voor wie u nu werkt."
+            if accept
+            else "U heeft de uitnodiging afgewezen.",
+        )
+        return Redirect(path="/uitnodigingen" if not accept else "/kies-rol", status_code=303)
+
     @get("/account/wachtwoord", name="password_form")
     async def password_form(self, request: Request) -> Template:
         return page(request, "auth/password.html", errors={})
@@ -158,6 +206,8 @@ class AuthController(Controller):
                 str(form.get("current", "")),
                 str(form.get("new", "")),
                 str(form.get("repeat", "")),
+                _origin(request),
+                _throttle(request),
             )
         except ValidationFailed as failed:
             return page(request, "auth/password.html", status_code=400, errors=failed.errors)

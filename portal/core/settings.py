@@ -7,6 +7,7 @@ docs/settings.md from these fields and a test keeps that file in step with this 
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -89,15 +90,28 @@ class Settings:
     session_max_hours: int = _setting(
         12, "A session ends this many hours after log-in, active or not."
     )
-    login_attempts_per_minute: int = _setting(
-        10,
-        "Log-in posts one address may make per minute before it gets a Dutch 'wacht even' "
-        "page (HTTP 429).",
+    login_address_failures: int = _setting(
+        30,
+        "Failed log-ins (and wrong current passwords on the password form) one address may "
+        "make within the window below before it gets a Dutch 'wacht even' page (HTTP 429). "
+        "Successful log-ins never count: a gemeente office or school behind one address logs "
+        "in its whole team at nine o'clock without waiting, while a guesser gets 30 tries.",
+    )
+    login_address_window_minutes: int = _setting(
+        10, "The window of the per-address failure count, from its first failure."
     )
     login_free_failures: int = _setting(
         5,
         "Failed log-ins for one account from one address before each further attempt "
         "is slowed (doubling wait, never a lock-out of the account itself).",
+    )
+    trusted_proxies: str = _setting(
+        "",
+        "Comma-separated addresses or networks (e.g. `127.0.0.1, 10.0.0.0/8`) of the reverse "
+        "proxies in front of the portal. Only a request from one of these may name the "
+        "client's address in `X-Forwarded-For`; for everyone else the header is ignored. It "
+        "decides the address the log-in throttle counts and the audit log records. Empty: "
+        "no proxy is trusted (set `127.0.0.1` when Caddy runs on the same host).",
     )
     allow_demo_passwords: bool = _setting(
         True, "Demo people log in with the password `demo`. Always off in production."
@@ -128,12 +142,25 @@ class Settings:
     def uses_filesystem_broker(self) -> bool:
         return self.broker_url.startswith("filesystem")
 
+    @property
+    def trusted_proxy_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        """The networks of `trusted_proxies`; `validate()` has refused anything unreadable."""
+        return tuple(
+            ipaddress.ip_network(part.strip(), strict=False)
+            for part in self.trusted_proxies.split(",")
+            if part.strip()
+        )
+
     def validate(self) -> None:
         """Refuse combinations that would be unsafe; called by every entry point."""
         if self.env not in {"development", "test", "production"}:
             raise SettingsError(
                 f"PORTAL_ENV must be development, test or production, not {self.env!r}"
             )
+        try:
+            self.trusted_proxy_networks  # noqa: B018 (parsed for its error)
+        except ValueError as exc:
+            raise SettingsError(f"PORTAL_TRUSTED_PROXIES: {exc}") from exc
         if not self.is_production:
             return
         problems = []

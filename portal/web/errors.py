@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 from urllib.parse import quote
 
+import asyncpg
+from asyncpg.exceptions._base import DataError as ArgumentOutOfRange
 from litestar import Request, Response
 from litestar.exceptions import (
     HTTPException,
@@ -33,7 +35,7 @@ from portal.auth.guards import OtherRegio
 from portal.auth.throttle import TooManyAttempts
 from portal.core.validation import ValidationFailed
 from portal.web.templating import page
-from tenants.scoped import NotFound, ProtectedField, ScopeError
+from tenants.scoped import NotFound, ProtectedField, ScopeError, is_valid_id
 
 log = logging.getLogger("portal.errors")
 
@@ -155,6 +157,21 @@ def handle_bad_input(request: Request, exc: Exception) -> Response:
     return error_page(request, HTTP_400_BAD_REQUEST)
 
 
+def handle_number_out_of_range(request: Request, exc: Exception) -> Response:
+    """A number too large for the database (an id of 2**63 in a URL or a form field) names
+    nothing: 404 when it came in the path, else the request itself is wrong (400). The data
+    layer already answers NotFound for ids it looks up; this covers every other query."""
+    path_ids = [value for value in request.path_params.values() if isinstance(value, int)]
+    if any(not is_valid_id(value) for value in path_ids):
+        return error_page(request, HTTP_404_NOT_FOUND)
+    log.warning("Number out of range on %s: %s", request.url.path, exc)
+    return error_page(
+        request,
+        HTTP_400_BAD_REQUEST,
+        "Een getal in uw verzoek is te groot of klopt niet. Ga terug en controleer het formulier.",
+    )
+
+
 def handle_server_error(request: Request, exc: Exception) -> Response:
     log.exception("Unhandled error on %s", request.url.path, exc_info=exc)
     return error_page(request, HTTP_500_INTERNAL_SERVER_ERROR)
@@ -171,5 +188,10 @@ EXCEPTION_HANDLERS = {
     ProtectedField: handle_bad_input,
     ValidationFailed: handle_bad_input,
     HTTPException: handle_http,
+    # SQLite refuses integers beyond 64 bits in Python; asyncpg refuses to send one beyond
+    # the column's size, and PostgreSQL refuses one beyond its arithmetic.
+    OverflowError: handle_number_out_of_range,
+    ArgumentOutOfRange: handle_number_out_of_range,
+    asyncpg.exceptions.NumericValueOutOfRangeError: handle_number_out_of_range,
     Exception: handle_server_error,
 }

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import secrets
+from typing import TypeAlias
 
 from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
@@ -38,8 +40,44 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
+IPNetwork: TypeAlias = ipaddress.IPv4Network | ipaddress.IPv6Network
+
 _TRACEPARENT = re.compile(r"^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$")
 SESSION_ENDED_KEY = "session_ended"
+
+
+def client_address(scope: Scope, trusted_proxies: tuple[IPNetwork, ...]) -> str | None:
+    """The client's address: the peer, unless the peer is a trusted proxy, then the nearest
+    untrusted hop of `X-Forwarded-For`. Anyone else can write that header, so it is read
+    only from a configured proxy; right to left, because a client may prepend anything."""
+    client = scope.get("client")
+    peer = client[0] if client else None
+    if not trusted_proxies or peer is None or not _is_trusted(peer, trusted_proxies):
+        return peer
+    hops = [
+        hop.strip()
+        for name, value in scope.get("headers", [])
+        if name == b"x-forwarded-for"
+        for hop in value.decode("latin-1").split(",")
+    ]
+    address = peer
+    for hop in reversed(hops):
+        try:
+            ipaddress.ip_address(hop)
+        except ValueError:
+            break
+        address = hop
+        if not _is_trusted(hop, trusted_proxies):
+            break
+    return address
+
+
+def _is_trusted(address: str, trusted_proxies: tuple[IPNetwork, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in trusted_proxies)
 
 
 def _trace_id(scope: Scope) -> str:
@@ -58,13 +96,13 @@ class ActorMiddleware(ASGIMiddleware):
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.trusted_proxies = settings.trusted_proxy_networks
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         trace_id = _trace_id(scope)
-        client = scope.get("client")
         route = scope["route_handler"].paths
         origin = Origin(
-            ip=client[0] if client else None,
+            ip=client_address(scope, self.trusted_proxies),
             trace_id=trace_id,
             route=sorted(route)[0] if route else scope["path"],
         )

@@ -9,7 +9,6 @@ import time
 from litestar.testing import AsyncTestClient
 
 from portal.auth import actor as session_keys
-from portal.auth.throttle import LoginThrottle, TooManyAttempts
 from tests.conftest import csrf_from, login, token
 
 
@@ -43,35 +42,6 @@ async def test_unknown_email_gets_the_same_message(client: AsyncTestClient) -> N
     response = await _post_login(client, "niemand@nergens.demo", "demo")
     assert response.status_code == 400
     assert "Het e-mailadres of het wachtwoord klopt niet." in response.text
-
-
-async def test_brute_force_is_slowed_not_locked_out(client: AsyncTestClient) -> None:
-    for _ in range(5):
-        assert (await _post_login(client, "docent@taal.alkmaar.demo", "raden")).status_code == 400
-    assert (await _post_login(client, "docent@taal.alkmaar.demo", "raden")).status_code == 400
-    slowed = await _post_login(client, "docent@taal.alkmaar.demo", "demo")
-    assert slowed.status_code == 429
-    assert "Te veel inlogpogingen" in slowed.text and int(slowed.headers["retry-after"]) >= 1
-    # The same account from another address is not slowed: no lock-out of the real person.
-    throttle = LoginThrottle(
-        store=client.app.stores.get("throttle"), per_minute=10, free_failures=5
-    )
-    await throttle.check("docent@taal.alkmaar.demo", "10.1.2.3")
-    try:
-        await throttle.check("docent@taal.alkmaar.demo", "testclient")
-    except TooManyAttempts:
-        pass
-    else:
-        raise AssertionError("the guessing address should still be slowed")
-
-
-async def test_address_rate_limit_answers_in_dutch(client: AsyncTestClient) -> None:
-    limit = client.app.state.settings.login_attempts_per_minute
-    statuses = [
-        (await _post_login(client, f"persoon{i}@x.demo", "x")).status_code for i in range(limit + 1)
-    ]
-    assert statuses[-1] == 429
-    assert statuses[:limit] == [400] * limit
 
 
 async def test_person_with_two_regios_chooses_and_switches(client: AsyncTestClient) -> None:
@@ -123,7 +93,7 @@ async def test_deactivation_ends_existing_sessions(client: AsyncTestClient) -> N
         f"/r/alkmaar/personen/{person_id}/deactiveren", data={"_csrf_token": await token(client)}
     )
     assert response.status_code == 200
-    assert "overal uitgelogd" in response.text
+    assert "Wie voor deze regio was ingelogd, is uitgelogd" in response.text
     client.cookies.clear()
     for name, value in docent_cookies.items():
         client.cookies.set(name, value)

@@ -6,7 +6,7 @@ import re
 
 from litestar.testing import AsyncTestClient
 
-from tests.conftest import login, token
+from tests.conftest import csrf_from, login, token
 
 
 async def _person_id(client: AsyncTestClient, search: str) -> str:
@@ -128,14 +128,26 @@ async def test_new_person_can_log_in_and_appears_in_the_audit_log(client: AsyncT
             "_csrf_token": await token(client),
         },
     )
-    assert response.status_code == 200 and "Tineke Taal" in response.text
+    assert response.status_code == 200
+    assert "Uitnodiging verstuurd aan tineke@taalhuis.demo" in response.text
+    assert "tineke@taalhuis.demo" in response.text  # listed under the open invitations
+    client.cookies.clear()
+    response = await login(client, "tineke@taalhuis.demo", password="Welkom-bij-het-portaal")
+    assert response.headers["location"] == "/uitnodigingen"
+    page = await client.get("/uitnodigingen")
+    invitation = re.search(r'name="invitation" value="(\d+)"', page.text).group(1)
+    await client.post(
+        "/uitnodigingen",
+        data={"invitation": invitation, "answer": "aannemen", "_csrf_token": csrf_from(page.text)},
+    )
     client.cookies.clear()
     await login(client, "tineke@taalhuis.demo", password="Welkom-bij-het-portaal")
     assert "Taalhuis Kennemerland" in (await client.get("/r/alkmaar/")).text
     client.cookies.clear()
     await login(client, "privacy@alkmaar.demo")
     log = await client.get("/r/alkmaar/auditlog")
-    assert "create" in log.text and "Tineke" not in log.text
+    # The invitation (by the beheerder) and its acceptance (by the person) are both there.
+    assert "invite" in log.text and "accept" in log.text
 
 
 async def test_person_in_two_regios_keeps_name_out_of_one_beheerders_reach(
