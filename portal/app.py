@@ -19,6 +19,7 @@ from piccolo.engine.postgres import PostgresEngine
 from partners.begeleiding import routes as begeleiding_routes
 from partners.coa import routes as coa_routes
 from partners.taal import routes as taal_routes
+from portal.auth.device_lock import DeviceLockMiddleware
 from portal.auth.guards import login_required, regio_matches
 from portal.auth.routes import AuthController
 from portal.auth.sessions import make_stores, session_config
@@ -92,7 +93,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ),
         ],
         lifespan=[pool],
-        middleware=[sessions.middleware, ActorMiddleware(settings)],
+        middleware=[sessions.middleware, ActorMiddleware(settings), DeviceLockMiddleware()],
         guards=[login_required, regio_matches],
         before_send=[security_headers(settings)],
         csrf_config=CSRFConfig(
