@@ -103,6 +103,8 @@ COMMON = {
     "levels": enrolments.LEVELS,
     "level_pairs": [(level, level) for level in enrolments.LEVELS],
     "skills": enrolments.SKILLS,
+    "skill_words": enrolments.SKILL_WORDS,
+    "hours_text": enrolments.hours_text,
     "statuses": registers.STATUSES,
     "enrolment_statuses": enrolments.STATUS_LABELS,
     "leerroute_labels": LEERROUTE_LABELS,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from partners.taal.enrolments import LEVELS, SKILLS
+from partners.taal.enrolments import LEVELS, SKILL_WORDS, SKILLS
 from partners.taal.registers import STATUSES as STATUS_LABELS
 from partners.taal.tables import Attendance, Enrolment, ProgressReport
 from portal.casefile import pip_tasks, task_settings, task_templates, timeline
@@ -238,11 +238,11 @@ async def file_report(scope: Scope, enrolment_id: int, form: ReportInput, today:
         check.fail("period_end", "Vul de einddatum van de periode in als dd-mm-jjjj.")
     elif period_end > today:
         check.fail("period_end", "De periode kan niet in de toekomst eindigen.")
-    for skill, label in SKILLS.items():
+    for skill in SKILLS:
         if form.levels.get(skill) not in LEVELS:
-            check.fail(f"report_level_{skill}", f"Kies het niveau voor {label.lower()}.")
+            check.fail(f"report_level_{skill}", f"Kies het niveau voor {SKILL_WORDS[skill]}.")
         if form.exams.get(skill, "") not in EXAM_RESULTS:
-            check.fail(f"exam_{skill}", f"Kies de uitslag van het examen {label.lower()}.")
+            check.fail(f"exam_{skill}", f"Kies de uitslag van het examen {SKILL_WORDS[skill]}.")
     summary = await hours(scope, enrolment["inburgeraar"], enrolment["leerroute"])
     if form.advice not in ADVICE:
         check.fail("advice", "Kies een advies.")
