@@ -28,7 +28,7 @@ from portal.core.validation import ValidationFailed
 from portal.web.flash import flash
 from portal.web.request_values import actor_scope, form_text
 from portal.web.start_tiles import Tile, register_tiles
-from portal.web.templating import page
+from portal.web.templating import aantal, page
 from tenants.roles import Role
 from tenants.scope import Scope
 
@@ -214,8 +214,9 @@ class LessonController(Controller):
             return self._import_page(request, plan=plan, action=action, status_code=400)
         flash(
             request,
-            f"{len(plan.new_rows)} regels ingelezen, {plan.skipped} stonden er al en zijn "
-            "overgeslagen.",
+            f"{aantal(len(plan.new_rows), 'regel', 'regels')} ingelezen, "
+            f"{aantal(plan.skipped, 'regel stond', 'regels stonden')} er al en "
+            f"{'is' if plan.skipped == 1 else 'zijn'} overgeslagen.",
         )
         return Redirect(path=f"/r/{slug}/lessen", status_code=303)
 
@@ -528,7 +529,7 @@ class GroupController(Controller):
             added = await rooster.generate_lessons(actor_scope(request), group_id, clock.today())
         except ValidationFailed as failed:
             return await self._detail(request, group_id, {}, failed.errors, 400)
-        flash(request, f"{added} lessen aangemaakt volgens het rooster.")
+        flash(request, f"{aantal(added, 'les', 'lessen')} aangemaakt volgens het rooster.")
         return Redirect(path=f"/r/{slug}/groepen/{group_id}", status_code=303)
 
 
