@@ -324,17 +324,19 @@ async def confirmation_list(scope: Scope, lesson_id: int) -> dict[str, Any]:
     return lesson
 
 
-async def check_confirmable(scope: Scope, lesson_id: int, today: date) -> None:
-    """Refuse (Dutch) to start the learners' confirmation of a lesson that has no saved
-    register to confirm."""
+async def start_confirmation(scope: Scope, lesson_id: int, today: date) -> None:
+    """The docent hands the screen round for the learners' confirmation (the caller locks the
+    session): refused (Dutch) for a lesson without a saved register, audited otherwise."""
     _require_school(scope)
     lesson = await TenantData(scope).get(
         Lesson, lesson_id, Lesson.status, Lesson.lesson_date, Lesson.register_status
     )
     if lesson["status"] == "geannuleerd":
-        raise ValidationFailed({"confirm": "Deze les is geannuleerd."})
+        raise ValidationFailed({"register": "Deze les is geannuleerd."})
     if lesson["lesson_date"] > today or lesson["register_status"] == "leeg":
-        raise ValidationFailed({"confirm": "Sla eerst de presentielijst op."})
+        raise ValidationFailed({"register": "Sla eerst de presentielijst op."})
+    async with write_transaction():
+        await audit.record(scope, audit.AuditEvent("lock", "taal_confirmation", lesson_id))
 
 
 async def confirm(scope: Scope, lesson_id: int, enrolment_raw: str, code: str) -> str:

@@ -291,7 +291,7 @@ class LessonController(Controller):
         self, request: Request, slug: FromPath[str], lesson_id: FromPath[int]
     ) -> Template | Redirect:
         try:
-            await registers.check_confirmable(actor_scope(request), lesson_id, clock.today())
+            await registers.start_confirmation(actor_scope(request), lesson_id, clock.today())
         except ValidationFailed as failed:
             return await self._register_page(request, lesson_id, {}, failed.errors, 400)
         locked = _confirm_path(slug, lesson_id)

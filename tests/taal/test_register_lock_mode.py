@@ -69,6 +69,8 @@ async def test_while_locked_only_the_confirmation_screen_answers(client: AsyncTe
     options = re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', locked.text)
     assert sorted(options) == ["Fatima Noorzai", "Omar Saleh", "Yara Mansour"]
     assert "Kovalenko" not in locked.text
+    # The browser must not fill in the docent's saved password where a learner holds it.
+    assert re.search(r'name="password" type="password"\s*autocomplete="new-password"', locked.text)
     # Any other page of the portal answers the locked page, not the page asked for.
     home = f"{url}/bevestigen"
     for path in (
