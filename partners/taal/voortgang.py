@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from partners.taal.enrolments import LEVELS, SKILL_WORDS, SKILLS
+from partners.taal.registers import PRESENT
 from partners.taal.registers import STATUSES as STATUS_LABELS
 from partners.taal.tables import Attendance, Enrolment, ProgressReport
 from portal.casefile import pip_tasks, task_settings, task_templates, timeline
@@ -203,7 +204,8 @@ async def history_csv(scope: Scope, enrolment_id: int) -> bytes:
                 row["minutes_late"] or "",
                 _safe(row["reason"]),
                 row["version"],
-                "ja" if row["confirmed_at"] else "nee",
+                # Only who was there confirms; for an absence the question does not apply.
+                ("ja" if row["confirmed_at"] else "nee") if row["status"] in PRESENT else "",
             ]
         )
     return ("\ufeff" + out.getvalue()).encode("utf-8")
