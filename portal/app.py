@@ -20,6 +20,7 @@ from partners.coa import routes as coa_routes
 from partners.registry import register_all
 from partners.taal import routes as taal_routes
 from portal.auth.csrf import CsrfMiddleware
+from portal.auth.device_lock import DeviceLockMiddleware
 from portal.auth.guards import login_required, regio_matches
 from portal.auth.routes import AuthController
 from portal.auth.sessions import make_stores, session_config
@@ -100,6 +101,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             sessions.middleware,
             CsrfMiddleware(settings, session_cookie=sessions.key),
             ActorMiddleware(settings),
+            DeviceLockMiddleware(),
         ],
         guards=[login_required, regio_matches],
         before_send=[security_headers(settings)],

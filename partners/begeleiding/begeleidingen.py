@@ -261,17 +261,24 @@ async def add_contact(scope: Scope, task_id: int, entry: ContactInput, today: da
         )
 
 
-async def close(scope: Scope, task_id: int, report: str) -> None:
-    """End the begeleiding with a closing report to the regievoerder: the report goes into
-    the task's thread and the task is completed, so the case's timeline shows it too."""
-    require_begeleider(scope)
-    data = TenantData(scope)
+def closing_report(report: str) -> str:
+    """The closing report as it will be sent, or a Dutch refusal: checked before the
+    begeleider is asked to confirm, and again when the begeleiding closes."""
     # The thread keeps 4,000 characters; the heading takes some of them.
     text = report.strip()[:3800]
     if len(text) < 20:
         raise ValidationFailed(
             {"report": "Schrijf een eindverslag voor de regievoerder (minstens een paar zinnen)."}
         )
+    return text
+
+
+async def close(scope: Scope, task_id: int, report: str) -> None:
+    """End the begeleiding with a closing report to the regievoerder: the report goes into
+    the task's thread and the task is completed, so the case's timeline shows it too."""
+    require_begeleider(scope)
+    data = TenantData(scope)
+    text = closing_report(report)
     async with write_transaction():
         task = await own_task(data, task_id, BEGELEIDING)
         begeleiding_id = await _open_track(data, task)

@@ -144,9 +144,27 @@ async def set_attendance(
         )
 
 
-async def complete(scope: Scope, task_id: int, signed_on_raw: str, today: date) -> None:
+def planned_warning(planned: list[dict[str, Any]]) -> str:
+    """What a begeleider must know before signing while workshops are still planned."""
+    which = ", ".join(f"{w['title']} ({w['planned_on']:%d-%m-%Y})" for w in planned)
+    first = (
+        "Er staat nog een workshop gepland"
+        if len(planned) == 1
+        else (f"Er staan nog {len(planned)} workshops gepland")
+    )
+    return (
+        f"{first}: {which}. Na het vastleggen kunt u de aanwezigheid niet meer registreren. "
+        "Vul eerst de aanwezigheid in, of vink aan dat u de ondertekening toch vastlegt."
+    )
+
+
+async def complete(
+    scope: Scope, task_id: int, signed_on_raw: str, today: date, *, planned_confirmed: bool = False
+) -> None:
     """Record the date the participatieverklaring was signed; this completes the PVT task of
-    the PIP (its thread and the case's timeline say so)."""
+    the PIP (its thread and the case's timeline say so). While a workshop is still planned,
+    the begeleider must say explicitly that the verklaring is signed anyway
+    (`planned_confirmed`): afterwards nothing of the PVT can change."""
     require_begeleider(scope)
     data = TenantData(scope)
     check = Checker()
@@ -161,11 +179,14 @@ async def complete(scope: Scope, task_id: int, signed_on_raw: str, today: date) 
         pvt_id = await _open_pvt(data, task)
         workshops = await workshops_of(data, pvt_id)
         attended = [w for w in workshops if w["attendance"] == "aanwezig"]
+        planned = [w for w in workshops if w["attendance"] == "gepland"]
         if not attended:
             check.fail(
                 "verklaring_on",
                 "Registreer eerst de gevolgde workshops: de verklaring volgt op de workshops.",
             )
+        elif planned and not planned_confirmed:
+            check.fail("planned_confirmed", planned_warning(planned))
         check.done()
         await data.update(
             Pvt,
@@ -180,7 +201,8 @@ async def complete(scope: Scope, task_id: int, signed_on_raw: str, today: date) 
             pip_tasks.ProgressInput(
                 text=(
                     f"Participatieverklaring ondertekend op {signed_on:%d-%m-%Y}; "
-                    f"{len(attended)} van {len(workshops)} workshops gevolgd."
+                    f"{len(attended)} van {len(workshops)} workshops gevolgd"
+                    + (f", {len(planned)} nog gepland." if planned else ".")
                 ),
                 status=pip_tasks.TaskStatus.AFGEROND.value,
                 progress="",

@@ -12,7 +12,12 @@ from litestar.plugins.htmx import ClientRedirect
 from litestar.response import Redirect, Template
 
 from partners.begeleiding import assignment, begeleidingen, progress, pvt
-from partners.begeleiding.checklist import ATTENDANCE_LABELS, CONTACT_KINDS, STATUS_LABELS
+from partners.begeleiding.checklist import (
+    ATTENDANCE_LABELS,
+    CONTACT_KINDS,
+    FINISHED,
+    STATUS_LABELS,
+)
 from portal.auth.guards import allow
 from portal.core.clock import today
 from portal.core.validation import ValidationFailed
@@ -32,6 +37,13 @@ def _typed(entry: begeleidingen.ItemInput) -> dict[str, Any]:
     """A refused checklist change as typed, under the item's own label."""
     state = next(i for i in begeleidingen.checklist_states([]) if i["key"] == entry.item)
     return {**state, "status": entry.status, "notes": entry.notes, "done_on_raw": entry.done_on}
+
+
+async def _other_begeleiders(request: Request) -> list[tuple[str, str]]:
+    """The colleagues a begeleider can hand their work to (themselves left out)."""
+    scope = actor_scope(request)
+    own = str(scope.person_id)
+    return [(value, name) for value, name in await assignment.colleagues(scope) if value != own]
 
 
 def _labels() -> dict[str, Any]:
@@ -98,6 +110,7 @@ class BegeleidingController(Controller):
         return page(
             request,
             "begeleiding/begeleiding.html",
+            colleagues=await _other_begeleiders(request),
             status_code=status_code,
             errors=errors,
             values=values,
@@ -187,13 +200,36 @@ class BegeleidingController(Controller):
             path=f"/r/{slug}/begeleiding/{begeleiding_task_id}#contactmomenten", status_code=303
         )
 
+    async def _closing_summary(
+        self, request: Request, slug: str, task_id: int, report: str
+    ) -> Template | Redirect:
+        view = await begeleidingen.load(actor_scope(request), task_id)
+        if view["closed"]:
+            flash(request, begeleidingen.CLOSED_MESSAGE, "error")
+            return Redirect(path=f"/r/{slug}/begeleiding/{task_id}", status_code=303)
+        return page(
+            request,
+            "begeleiding/close_confirm.html",
+            report=report.strip(),
+            open_items=[i for i in view["items"] if i["status"] not in FINISHED],
+            **view,
+            **_labels(),
+        )
+
     @post("/{begeleiding_task_id:int}/afsluiten")
     async def close(
         self, request: Request, slug: FromPath[str], begeleiding_task_id: FromPath[int]
     ) -> Template | Redirect:
         form = await request.form()
         report = str(form.get("report", ""))
+        step = form_text(form, "stap")
+        if step == "wijzigen":
+            return await self._page(request, begeleiding_task_id, {}, {"report": report})
         try:
+            if step != "bevestigd":
+                # First a summary and "Weet u het zeker?": closing cannot be undone.
+                begeleidingen.closing_report(report)
+                return await self._closing_summary(request, slug, begeleiding_task_id, report)
             await begeleidingen.close(actor_scope(request), begeleiding_task_id, report)
         except ValidationFailed as failed:
             return await self._page(
@@ -225,6 +261,7 @@ class PvtController(Controller):
         return page(
             request,
             "begeleiding/pvt.html",
+            colleagues=await _other_begeleiders(request),
             status_code=status_code,
             errors=errors,
             values=values,
@@ -278,7 +315,10 @@ class PvtController(Controller):
     ) -> Template | Redirect:
         form = await request.form()
         signed_on = form_text(form, "verklaring_on")
-        action = pvt.complete(actor_scope(request), pvt_task_id, signed_on, today())
+        confirmed = form_text(form, "planned_confirmed") == "ja"
+        action = pvt.complete(
+            actor_scope(request), pvt_task_id, signed_on, today(), planned_confirmed=confirmed
+        )
         return await self._after(
             request,
             slug,

@@ -10,6 +10,7 @@ the learner is placed in a group.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -49,6 +50,10 @@ SKILLS = {
     "spreken": "Spreken",
     "schrijven": "Schrijven",
     "knm": "KNM",
+}
+# A skill inside a sentence ("Niveau lezen", "Niveau KNM"): an abbreviation keeps its capitals.
+SKILL_WORDS = {
+    skill: label if label.isupper() else label.lower() for skill, label in SKILLS.items()
 }
 
 ENROLMENT_COLUMNS = (
@@ -245,6 +250,28 @@ async def accept(scope: Scope, enrolment_id: int) -> None:
         )
 
 
+def hours_text(minutes: int | None) -> str:
+    """Minutes per week as Dutch hours: 750 is "12,5", 720 is "12"."""
+    if minutes is None:
+        return ""
+    hours, rest = divmod(minutes, 60)
+    return f"{hours},5" if rest else str(hours)
+
+
+def weekly_minutes(raw: str) -> int | None:
+    """Contracted lesson time per week, typed in hours ("12", "12,5" or "12.5"), as whole
+    minutes (stored as an integer: SQLite would turn a decimal into a float); None unless it
+    is a whole or half hour from 1 to 40."""
+    match = re.fullmatch(r"(\d{1,2})(?:[.,](\d{1,2}))?", raw.strip())
+    if match is None:
+        return None
+    whole, fraction = int(match.group(1)), (match.group(2) or "0").ljust(2, "0")
+    if fraction not in ("00", "50"):
+        return None
+    minutes = whole * 60 + (30 if fraction == "50" else 0)
+    return minutes if 60 <= minutes <= 40 * 60 else None
+
+
 async def record_intake(scope: Scope, enrolment_id: int, form: IntakeInput, today: date) -> None:
     """Record the intake: date, placement level per skill and the contracted hours."""
     _require(scope, Role.TAALAANBIEDER)
@@ -255,12 +282,16 @@ async def record_intake(scope: Scope, enrolment_id: int, form: IntakeInput, toda
         check.fail("intake_date", "Vul de datum van de intake in als dd-mm-jjjj.")
     elif intake_date > today:
         check.fail("intake_date", "De intake kan niet in de toekomst liggen.")
-    for skill, label in SKILLS.items():
+    for skill in SKILLS:
         if form.levels.get(skill) not in LEVELS:
-            check.fail(f"level_{skill}", f"Kies het niveau voor {label.lower()}.")
-    hours = form.hours_per_week.strip()
-    if not hours.isdigit() or not 1 <= int(hours) <= 40:
-        check.fail("hours_per_week", "Vul het aantal lesuren per week in (1 tot 40).")
+            check.fail(f"level_{skill}", f"Kies het niveau voor {SKILL_WORDS[skill]}.")
+    minutes = weekly_minutes(form.hours_per_week)
+    if minutes is None:
+        check.fail(
+            "hours_per_week",
+            "Vul het aantal lesuren per week in, van 1 tot 40, in hele of halve uren "
+            "(bijvoorbeeld 12 of 12,5).",
+        )
     notes = form.notes.strip()[:4000]
     async with write_transaction():
         row = await _change(
@@ -274,7 +305,7 @@ async def record_intake(scope: Scope, enrolment_id: int, form: IntakeInput, toda
             Enrolment,
             enrolment_id,
             intake_date=intake_date,
-            hours_per_week=int(hours),
+            minutes_per_week=minutes,
             intake_notes=notes,
             updated_at=datetime.now(UTC),
             **{f"level_{skill}": form.levels[skill] for skill in SKILLS},

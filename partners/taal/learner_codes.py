@@ -45,7 +45,8 @@ def check(enrolment: dict[str, Any], code: str, now: datetime | None = None) -> 
         minutes = math.ceil((locked_until - now).total_seconds() / 60)
         return CodeCheck(
             False,
-            f"Te vaak een verkeerde code. Probeer het over {minutes} minuten opnieuw.",
+            f"Te vaak een verkeerde code. Probeer het over {minutes} "
+            f"{'minuut' if minutes == 1 else 'minuten'} opnieuw.",
             {},
         )
     if not enrolment.get("code_hash"):

@@ -130,7 +130,10 @@ async def load(scope: Scope, lesson_id: int) -> dict[str, Any]:
         learner["line"] = next((line for line in own if line["current"]), None)
         learner["history"] = [line for line in own if not line["current"]]
     lesson["learners"] = learners
-    lesson["confirmed"] = sum(1 for x in learners if x["line"] and x["line"]["confirmed_at"])
+    present = [x["line"] for x in learners if x["line"] and x["line"]["status"] in PRESENT]
+    # Only who was there confirms: an absent learner is neither counted nor waited for.
+    lesson["present"] = len(present)
+    lesson["confirmed"] = sum(1 for line in present if line["confirmed_at"])
     async with write_transaction():
         await audit.record(scope, audit.AuditEvent("read", "taal_register", lesson_id))
     return lesson
@@ -277,6 +280,63 @@ async def save(
         if locked and changed:
             await verzuim.evaluate(scope, list(changed), today)
     return len(changed)
+
+
+async def confirmation_list(scope: Scope, lesson_id: int) -> dict[str, Any]:
+    """What the locked confirmation screen may show: the lesson, how many present learners
+    confirmed, and the names of those still to confirm (nothing else of anyone)."""
+    _require_school(scope)
+    data = TenantData(scope)
+    lesson = await data.get(
+        Lesson,
+        lesson_id,
+        Lesson.id,
+        Lesson.lesson_date,
+        Lesson.starts,
+        Lesson.ends,
+        Lesson.status,
+        Lesson.register_status,
+        Lesson.groep.name.as_alias("group_name"),
+    )
+    lines = await (
+        data.select(
+            Attendance,
+            Attendance.enrolment,
+            Attendance.confirmed_at,
+            Attendance.inburgeraar.given_names.as_alias("given_names"),
+            Attendance.inburgeraar.family_name.as_alias("family_name"),
+        )
+        .where(Attendance.lesson == lesson_id)
+        .where(Attendance.current.eq(True))
+        .where(Attendance.status.is_in(list(PRESENT)))
+        .order_by(Attendance.inburgeraar.family_name)
+        .order_by(Attendance.inburgeraar.given_names)
+    )
+    lesson["present"] = len(lines)
+    lesson["confirmed"] = sum(1 for line in lines if line["confirmed_at"])
+    lesson["open"] = [
+        (str(line["enrolment"]), f"{line['given_names']} {line['family_name']}")
+        for line in lines
+        if line["confirmed_at"] is None
+    ]
+    async with write_transaction():
+        await audit.record(scope, audit.AuditEvent("read", "taal_confirmation", lesson_id))
+    return lesson
+
+
+async def start_confirmation(scope: Scope, lesson_id: int, today: date) -> None:
+    """The docent hands the screen round for the learners' confirmation (the caller locks the
+    session): refused (Dutch) for a lesson without a saved register, audited otherwise."""
+    _require_school(scope)
+    lesson = await TenantData(scope).get(
+        Lesson, lesson_id, Lesson.status, Lesson.lesson_date, Lesson.register_status
+    )
+    if lesson["status"] == "geannuleerd":
+        raise ValidationFailed({"register": "Deze les is geannuleerd."})
+    if lesson["lesson_date"] > today or lesson["register_status"] == "leeg":
+        raise ValidationFailed({"register": "Sla eerst de presentielijst op."})
+    async with write_transaction():
+        await audit.record(scope, audit.AuditEvent("lock", "taal_confirmation", lesson_id))
 
 
 async def confirm(scope: Scope, lesson_id: int, enrolment_raw: str, code: str) -> str:

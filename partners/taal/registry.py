@@ -55,9 +55,9 @@ async def _start_tiles(scope: Scope) -> list[Tile]:
         return [
             Tile("Mijn lessen vandaag", counts["lessons"], f"/r/{scope.tenant_slug}/lessen"),
             Tile(
-                "Presentielijsten nog te tekenen",
+                "Presentielijsten nog invullen of tekenen",
                 counts["unsigned"],
-                f"/r/{scope.tenant_slug}/lessen",
+                f"/r/{scope.tenant_slug}/lessen#open-lijsten",
                 "warning" if counts["unsigned"] else "",
             ),
             Tile(

@@ -332,13 +332,37 @@ async def lessons_on(scope: Scope, day: date, *, own_only: bool = True) -> list[
     return await query.order_by(Lesson.starts).order_by(Lesson.id)
 
 
+def _open_register(today: date) -> Any:
+    """A register that still needs the docent: a past lesson that was not filled in or not
+    signed, or today's lesson once it is saved. A cancelled lesson needs nothing."""
+    unfinished = Lesson.register_status.is_in(["leeg", "opgeslagen"])
+    return (Lesson.status != "geannuleerd") & (
+        ((Lesson.lesson_date < today) & unfinished)
+        | ((Lesson.lesson_date == today) & (Lesson.register_status == "opgeslagen"))
+    )
+
+
+async def open_registers(scope: Scope, today: date) -> list[dict[str, Any]]:
+    """The docent's own registers still to fill in or sign, oldest first."""
+    _require_school(scope)
+    return await (
+        TenantData(scope)
+        .select(Lesson, *LESSON_COLUMNS)
+        .where(Lesson.docent == scope.person_id)
+        .where(_open_register(today))
+        .order_by(Lesson.lesson_date)
+        .order_by(Lesson.starts)
+    )
+
+
 async def today_counts(scope: Scope, day: date) -> dict[str, int]:
-    """The docent's lessons of the day, and how many saved registers still wait to be signed."""
+    """The docent's lessons of the day, and how many registers still wait to be filled in or
+    signed (past lessons included: a forgotten register must not drop out of sight)."""
     data = TenantData(scope)
     mine = data.count(Lesson).where(Lesson.docent == scope.person_id)
     return {
         "lessons": await mine.where(Lesson.lesson_date == day).where(Lesson.status == "gepland"),
         "unsigned": await data.count(Lesson)
         .where(Lesson.docent == scope.person_id)
-        .where(Lesson.register_status == "opgeslagen"),
+        .where(_open_register(day)),
     }

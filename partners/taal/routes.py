@@ -16,6 +16,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from partners.taal import attendance_import, enrolments, registers, rooster, verzuim, voortgang
+from portal.auth import device_lock
 from portal.auth.guards import allow
 from portal.casefile.inburgeraars import parse_date
 from portal.casefile.pip_rules import LEERROUTE_LABELS
@@ -24,7 +25,7 @@ from portal.core.pagination import PageRequest
 from portal.core.validation import ValidationFailed
 from portal.web.flash import flash
 from portal.web.request_values import actor_scope, form_text
-from portal.web.templating import page
+from portal.web.templating import aantal, page
 from tenants.roles import Role
 
 SCHOOL = [allow(Role.TAALAANBIEDER)]
@@ -40,6 +41,8 @@ COMMON = {
     "levels": enrolments.LEVELS,
     "level_pairs": [(level, level) for level in enrolments.LEVELS],
     "skills": enrolments.SKILLS,
+    "skill_words": enrolments.SKILL_WORDS,
+    "hours_text": enrolments.hours_text,
     "statuses": registers.STATUSES,
     "enrolment_statuses": enrolments.STATUS_LABELS,
     "leerroute_labels": LEERROUTE_LABELS,
@@ -52,6 +55,16 @@ COMMON = {
     "weekday_options": [(str(number), name) for number, name in enumerate(rooster.WEEKDAYS)],
     "afschalen_hours": voortgang.AFSCHALEN_HOURS,
 }
+
+
+def _confirm_path(slug: str, lesson_id: int) -> str:
+    return f"/r/{slug}/lessen/{lesson_id}/bevestigen"
+
+
+def _locked_for(request: Request, slug: str, lesson_id: int) -> bool:
+    """Is this session locked on the confirmation screen of this very lesson?"""
+    state = device_lock.current(request.scope.get("session"))
+    return state is not None and state.home == _confirm_path(slug, lesson_id)
 
 
 def _page(request: Request, template: str, status_code: int = 200, **context: Any) -> Template:
@@ -81,6 +94,7 @@ class LessonController(Controller):
             is_today=day == clock.today(),
             show_all=bool(alle),
             lessons=await rooster.lessons_on(scope, day, own_only=not alle),
+            open_registers=await rooster.open_registers(scope, clock.today()),
         )
 
     def _import_page(
@@ -138,8 +152,9 @@ class LessonController(Controller):
             return self._import_page(request, plan=plan, action=action, status_code=400)
         flash(
             request,
-            f"{len(plan.new_rows)} regels ingelezen, {plan.skipped} stonden er al en zijn "
-            "overgeslagen.",
+            f"{aantal(len(plan.new_rows), 'regel', 'regels')} ingelezen, "
+            f"{aantal(plan.skipped, 'regel stond', 'regels stonden')} er al en "
+            f"{'is' if plan.skipped == 1 else 'zijn'} overgeslagen.",
         )
         return Redirect(path=f"/r/{slug}/lessen", status_code=303)
 
@@ -209,10 +224,58 @@ class LessonController(Controller):
         )
         return Redirect(path=f"/r/{slug}/lessen/{lesson_id}", status_code=303)
 
+    @post("/{lesson_id:int}/vergrendelen", name="taal_register_lock")
+    async def lock(
+        self, request: Request, slug: FromPath[str], lesson_id: FromPath[int]
+    ) -> Template | Redirect:
+        try:
+            await registers.start_confirmation(actor_scope(request), lesson_id, clock.today())
+        except ValidationFailed as failed:
+            return await self._register_page(request, lesson_id, {}, failed.errors, 400)
+        locked = _confirm_path(slug, lesson_id)
+        device_lock.lock(
+            request.scope["session"],
+            home=locked,
+            allowed=[("POST", locked), ("POST", f"/r/{slug}/lessen/{lesson_id}/ontgrendelen")],
+        )
+        return Redirect(path=locked, status_code=303)
+
+    async def _locked_page(
+        self,
+        request: Request,
+        lesson_id: int,
+        values: dict[str, str],
+        errors: dict[str, str],
+        status_code: int = 200,
+    ) -> Template:
+        state = device_lock.current(request.scope.get("session"))
+        return page(
+            request,
+            "taal/confirm_locked.html",
+            status_code=status_code,
+            nav_items=[],
+            lesson=await registers.confirmation_list(actor_scope(request), lesson_id),
+            values=values,
+            errors=errors,
+            tries_left=device_lock.MAX_UNLOCK_FAILURES - (state.failures if state else 0),
+        )
+
+    @get("/{lesson_id:int}/bevestigen", name="taal_register_confirm_page")
+    async def confirm_page(
+        self, request: Request, slug: FromPath[str], lesson_id: FromPath[int]
+    ) -> Template | Redirect:
+        if not _locked_for(request, slug, lesson_id):
+            return Redirect(path=f"/r/{slug}/lessen/{lesson_id}", status_code=303)
+        return await self._locked_page(request, lesson_id, {}, {})
+
     @post("/{lesson_id:int}/bevestigen", name="taal_register_confirm")
     async def confirm(
         self, request: Request, slug: FromPath[str], lesson_id: FromPath[int]
     ) -> Template | Redirect:
+        # Learners confirm only on the locked screen, never on the docent's open one.
+        if not _locked_for(request, slug, lesson_id):
+            flash(request, "Start eerst het bevestigen door de cursisten.", "warning")
+            return Redirect(path=f"/r/{slug}/lessen/{lesson_id}", status_code=303)
         form = await request.form()
         try:
             name = await registers.confirm(
@@ -222,7 +285,7 @@ class LessonController(Controller):
                 form_text(form, "code"),
             )
         except ValidationFailed as failed:
-            return await self._register_page(
+            return await self._locked_page(
                 request,
                 lesson_id,
                 {"enrolment": form_text(form, "enrolment")},
@@ -230,7 +293,36 @@ class LessonController(Controller):
                 status_code=400,
             )
         flash(request, f"Dank u, {name}. Uw aanwezigheid is bevestigd.")
-        return Redirect(path=f"/r/{slug}/lessen/{lesson_id}#bevestigen", status_code=303)
+        return Redirect(path=_confirm_path(slug, lesson_id), status_code=303)
+
+    @post("/{lesson_id:int}/ontgrendelen", name="taal_register_unlock")
+    async def unlock(
+        self, request: Request, slug: FromPath[str], lesson_id: FromPath[int]
+    ) -> Template | Redirect:
+        form = await request.form()
+        outcome = await device_lock.unlock(
+            request.scope["session"],
+            actor_scope(request),
+            str(form.get("password", "")),
+            request.app.state.settings,
+        )
+        if outcome is device_lock.Unlock.ENDED:
+            flash(
+                request,
+                "Te vaak een verkeerd wachtwoord. U bent uitgelogd. Log opnieuw in.",
+                "warning",
+            )
+            return Redirect(path="/login", status_code=303)
+        if outcome is device_lock.Unlock.WRONG:
+            return await self._locked_page(
+                request,
+                lesson_id,
+                {},
+                {"password": "Dit wachtwoord klopt niet."},
+                status_code=400,
+            )
+        flash(request, "Het scherm is ontgrendeld.")
+        return Redirect(path=f"/r/{slug}/lessen/{lesson_id}", status_code=303)
 
     @post("/{lesson_id:int}/ondertekenen", name="taal_register_sign")
     async def sign(
@@ -375,7 +467,7 @@ class GroupController(Controller):
             added = await rooster.generate_lessons(actor_scope(request), group_id, clock.today())
         except ValidationFailed as failed:
             return await self._detail(request, group_id, {}, failed.errors, 400)
-        flash(request, f"{added} lessen aangemaakt volgens het rooster.")
+        flash(request, f"{aantal(added, 'les', 'lessen')} aangemaakt volgens het rooster.")
         return Redirect(path=f"/r/{slug}/groepen/{group_id}", status_code=303)
 
 

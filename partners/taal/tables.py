@@ -102,7 +102,9 @@ class Enrolment(Table, tablename="taal_enrolment"):
     intake_task = ForeignKey(PipTask, null=True, default=None, on_delete=OnDelete.set_null)
     groep = ForeignKey(Group, null=True, default=None, on_delete=OnDelete.set_null, index=True)
     leerroute = Varchar(length=1, null=True, default=None)
-    hours_per_week = Integer(null=True, default=None)
+    # Contracted lesson time per week in minutes: 12,5 hours is 750 (integers, not decimals,
+    # so both engines store it exactly).
+    minutes_per_week = Integer(null=True, default=None)
     start_date = Date(null=True, default=None)
     end_date = Date(null=True, default=None)
     status = Varchar(length=20, null=False, default="aangemeld", index=True)

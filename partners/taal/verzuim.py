@@ -53,8 +53,10 @@ class Rule:
 
     def describe(self) -> str:
         if self.kind == "reeks":
-            return f"{self.lessons} lessen achter elkaar ongeoorloofd afwezig"
-        return f"{self.hours} uur of meer ongeoorloofd afwezig in {self.weeks} weken"
+            lessons = "les" if self.lessons == 1 else "lessen achter elkaar"
+            return f"{self.lessons} {lessons} ongeoorloofd afwezig"
+        weeks = "week" if self.weeks == 1 else "weken"
+        return f"{self.hours} uur of meer ongeoorloofd afwezig in {self.weeks} {weeks}"
 
 
 DEFAULT_RULES = (Rule("reeks", lessons=3), Rule("uren", hours=8, weeks=4))

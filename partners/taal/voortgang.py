@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from partners.taal.enrolments import LEVELS, SKILLS
+from partners.taal.enrolments import LEVELS, SKILL_WORDS, SKILLS
+from partners.taal.registers import PRESENT
 from partners.taal.registers import STATUSES as STATUS_LABELS
 from partners.taal.tables import Attendance, Enrolment, ProgressReport
 from portal.casefile import pip_tasks, task_settings, task_templates, timeline
@@ -203,7 +204,8 @@ async def history_csv(scope: Scope, enrolment_id: int) -> bytes:
                 row["minutes_late"] or "",
                 _safe(row["reason"]),
                 row["version"],
-                "ja" if row["confirmed_at"] else "nee",
+                # Only who was there confirms; for an absence the question does not apply.
+                ("ja" if row["confirmed_at"] else "nee") if row["status"] in PRESENT else "",
             ]
         )
     return ("\ufeff" + out.getvalue()).encode("utf-8")
@@ -238,11 +240,11 @@ async def file_report(scope: Scope, enrolment_id: int, form: ReportInput, today:
         check.fail("period_end", "Vul de einddatum van de periode in als dd-mm-jjjj.")
     elif period_end > today:
         check.fail("period_end", "De periode kan niet in de toekomst eindigen.")
-    for skill, label in SKILLS.items():
+    for skill in SKILLS:
         if form.levels.get(skill) not in LEVELS:
-            check.fail(f"report_level_{skill}", f"Kies het niveau voor {label.lower()}.")
+            check.fail(f"report_level_{skill}", f"Kies het niveau voor {SKILL_WORDS[skill]}.")
         if form.exams.get(skill, "") not in EXAM_RESULTS:
-            check.fail(f"exam_{skill}", f"Kies de uitslag van het examen {label.lower()}.")
+            check.fail(f"exam_{skill}", f"Kies de uitslag van het examen {SKILL_WORDS[skill]}.")
     summary = await hours(scope, enrolment["inburgeraar"], enrolment["leerroute"])
     if form.advice not in ADVICE:
         check.fail("advice", "Kies een advies.")

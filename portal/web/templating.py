@@ -51,6 +51,12 @@ def number_nl(value: float | int | None, digits: int = 0) -> str:
     )
 
 
+def aantal(value: int | None, singular: str, plural: str) -> str:
+    """A count with its noun in Dutch: "1 groep", "2 groepen", "1.250 cursisten"."""
+    count = value or 0
+    return f"{number_nl(count)} {singular if count == 1 else plural}"
+
+
 def role_label(value: str) -> str:
     try:
         return ROLE_LABELS[Role(value)]
@@ -71,6 +77,7 @@ def configure_engine(engine: JinjaTemplateEngine) -> None:
         date_nl=date_nl,
         datetime_nl=datetime_nl,
         number_nl=number_nl,
+        aantal=aantal,
         role_label=role_label,
         kind_label=kind_label,
     )

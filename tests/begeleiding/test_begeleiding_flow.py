@@ -40,6 +40,40 @@ async def test_overview_shows_own_and_unnamed_work(
     assert "Tesfalem Gebre" in unnamed and "Tesfalem Gebre" not in mine
     # The colleague is offered for naming, next to "Ik neem deze".
     assert "Ik neem deze" in unnamed and "Cas Collega" in unnamed
+    assert "of wijs een collega aan" in unnamed
+
+
+async def test_begeleider_hands_own_work_to_a_colleague_from_its_page(
+    ids: dict[str, int], client: AsyncTestClient
+) -> None:
+    await login(client, BEA)
+    for url in (
+        f"/r/alkmaar/begeleiding/{ids['haddad_begeleiding']}",
+        f"/r/alkmaar/begeleiding/pvt/{ids['haddad_pvt']}",
+    ):
+        page = await client.get(url)
+        section = page.text.split('id="overdragen"', 1)[1].split("</section>", 1)[0]
+        task = url.rsplit("/", 1)[1]
+        assert f'action="/r/alkmaar/begeleiding/taken/{task}/begeleider"' in section
+        options = re.findall(r'<option value="(\d+)">([^<]+)</option>', section)
+        assert options == [(str(ids["collega"]), "Cas Collega")], "only colleagues, not oneself"
+    handed = await client.post(
+        f"/r/alkmaar/begeleiding/taken/{ids['haddad_pvt']}/begeleider",
+        data={"person": str(ids["collega"]), "_csrf_token": csrf_from(page.text)},
+        follow_redirects=False,
+    )
+    assert handed.status_code == 303
+    assert (await client.get(f"/r/alkmaar/begeleiding/pvt/{ids['haddad_pvt']}")).status_code == 404
+
+
+async def test_without_a_colleague_nothing_promises_naming_one(client: AsyncTestClient) -> None:
+    await login(client, BEA)
+    overview = await client.get("/r/alkmaar/begeleiding")
+    assert "of wijs een collega aan" not in overview.text
+    assert "Een collega aanwijzen kan zodra er een tweede begeleider" in overview.text
+    mine = re.search(r'href="(/r/alkmaar/begeleiding/\d+)"', overview.text).group(1)
+    page = await client.get(mine)
+    assert "Er is nog geen andere begeleider bij VluchtelingenWerk Noord-Holland" in page.text
 
 
 async def test_start_page_counts_own_and_waiting_work(
@@ -146,8 +180,22 @@ async def test_begeleider_works_the_checklist_and_closes_with_a_report(
     short = await client.post(f"{url}/afsluiten", data={"report": "Klaar.", "_csrf_token": csrf})
     assert short.status_code == 400 and "Schrijf een eindverslag" in short.text
     report = "Woning, bank en school geregeld. Huisarts loopt nog; graag vinger aan de pols."
+    # Closing cannot be undone: first a summary and "Weet u het zeker?", nothing closed yet.
+    summary = await client.post(f"{url}/afsluiten", data={"report": report, "_csrf_token": csrf})
+    assert summary.status_code == 200 and "Weet u het zeker?" in summary.text
+    assert "2 van 11 punten geregeld" in summary.text and report in summary.text
+    assert "Huisarts en tandarts: nog te doen" in summary.text
+    assert "1 contactmoment, het laatste op" in summary.text
+    assert await scalar(f"SELECT status FROM pip_task WHERE id = {task}") != "afgerond"  # noqa: S608
+    back = await client.post(
+        f"{url}/afsluiten", data={"report": report, "stap": "wijzigen", "_csrf_token": csrf}
+    )
+    assert back.status_code == 200 and f">{report}</textarea>" in back.text
+    assert await scalar(f"SELECT status FROM pip_task WHERE id = {task}") != "afgerond"  # noqa: S608
     closed = await client.post(
-        f"{url}/afsluiten", data={"report": report, "_csrf_token": csrf}, follow_redirects=False
+        f"{url}/afsluiten",
+        data={"report": report, "stap": "bevestigd", "_csrf_token": csrf},
+        follow_redirects=False,
     )
     assert closed.status_code == 303
     page = await client.get(url)
@@ -246,9 +294,18 @@ async def test_pvt_workshops_and_verklaring_close_the_pvt_task(
         f"{url}/verklaring", data={"verklaring_on": future, "_csrf_token": csrf}
     )
     assert in_future.status_code == 400 and "niet in de toekomst" in in_future.text
+    # "Participatie" is still planned: the page warns, and signing needs an explicit yes.
+    page = await client.get(url)
+    assert "er staat nog 1 workshop op gepland (Participatie" in page.text
+    warned = await client.post(
+        f"{url}/verklaring", data={"verklaring_on": TODAY.isoformat(), "_csrf_token": csrf}
+    )
+    assert warned.status_code == 400
+    assert "Er staat nog een workshop gepland: Participatie" in warned.text
+    assert await scalar(f"SELECT status FROM pip_task WHERE id = {task}") != "afgerond"  # noqa: S608
     done = await client.post(
         f"{url}/verklaring",
-        data={"verklaring_on": TODAY.isoformat(), "_csrf_token": csrf},
+        data={"verklaring_on": TODAY.isoformat(), "planned_confirmed": "ja", "_csrf_token": csrf},
         follow_redirects=False,
     )
     assert done.status_code == 303
@@ -265,7 +322,7 @@ async def test_pvt_workshops_and_verklaring_close_the_pvt_task(
     thread = await client.get(f"/r/alkmaar/taken/{task}")
     assert (
         "Participatieverklaring ondertekend op" in thread.text
-        and "1 van 2 workshops" in thread.text
+        and "1 van 2 workshops gevolgd, 1 nog gepland." in thread.text
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from partners.begeleiding import assignment, begeleidingen, progress, pvt
@@ -129,3 +131,24 @@ async def test_the_gemeente_of_another_case_gets_not_found(ids: dict[str, int]) 
     scope = Scope(tenant, "alkmaar", None, heiloo, Role.REGIEVOERDER)
     with pytest.raises(NotFound):
         await progress.case_summary(scope, ids["haddad"])
+
+
+async def test_pvt_cannot_be_signed_unnoticed_while_a_workshop_is_still_planned(
+    ids: dict[str, int],
+) -> None:
+    bea = await _scope(ids)
+    task = ids["gebre_pvt"]
+    await assignment.name_begeleider(bea, task, str(ids["bea"]))
+    await pvt.add_workshop(bea, task, pvt.WorkshopInput("Vrijheid", TODAY.isoformat()))
+    later = TODAY + timedelta(days=5)
+    await pvt.add_workshop(bea, task, pvt.WorkshopInput("Participatie", later.isoformat()))
+    done = next(w for w in (await pvt.load(bea, task))["workshops"] if w["title"] == "Vrijheid")
+    await pvt.set_attendance(bea, task, str(done["id"]), "aanwezig", TODAY)
+    with pytest.raises(ValidationFailed) as refused:
+        await pvt.complete(bea, task, TODAY.isoformat(), TODAY)
+    assert refused.value.errors["planned_confirmed"].startswith(
+        f"Er staat nog een workshop gepland: Participatie ({later:%d-%m-%Y})."
+    )
+    assert await scalar(f"SELECT status FROM pip_task WHERE id = {task}") != "afgerond"  # noqa: S608
+    await pvt.complete(bea, task, TODAY.isoformat(), TODAY, planned_confirmed=True)
+    assert await scalar(f"SELECT status FROM pip_task WHERE id = {task}") == "afgerond"  # noqa: S608

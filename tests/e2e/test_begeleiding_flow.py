@@ -1,6 +1,7 @@
 """Maatschappelijke begeleiding in a real browser: the begeleider of VluchtelingenWerk takes
 on Tesfalem Gebre, works the checklist (htmx saves one item at a time), records a contact,
-reports the PVT and closes with a report; the regievoerder then finds it all on the case.
+reports the PVT (warned about a workshop still planned) and closes with a report after a
+"Weet u het zeker?" summary; the regievoerder then finds it all on the case.
 
 Each page is checked with axe (WCAG 2.1 A and AA) and for console errors; screenshots go to
 test-artifacts/e2e/ in the order the pages were seen.
@@ -118,8 +119,19 @@ async def test_begeleider_works_the_checklist_and_the_regievoerder_sees_it(
     await page.get_by_label(re.compile(r"^Aanwezigheid Vrijheid")).select_option(label="Gevolgd")
     await page.get_by_role("button", name=re.compile(r"^Opslaan aanwezigheid")).click()
     await expect(page.get_by_role("table")).to_contain_text("1 workshop, 1 gevolgd")
+    # A second workshop is still planned: signing warns and needs an explicit yes.
+    await page.get_by_label(re.compile(r"^Onderwerp")).fill("Participatie")
+    await page.locator("#field-planned_on").fill((day + timedelta(days=7)).isoformat())
+    await page.get_by_role("button", name="Workshop plannen").click()
+    await expect(page.get_by_role("table")).to_contain_text("2 workshops, 1 gevolgd")
     await audit.check("begeleider-pvt")
     await page.get_by_label(re.compile(r"^Datum van ondertekening")).fill(day.isoformat())
+    await page.get_by_role("button", name="Ondertekening vastleggen").click()
+    await expect(page.locator("#foutmeldingen")).to_contain_text(
+        "Er staat nog een workshop gepland: Participatie"
+    )
+    await audit.check("begeleider-pvt-planned-warning")
+    await page.get_by_label(re.compile(r"^De verklaring is ondertekend")).check()
     await page.get_by_role("button", name="Ondertekening vastleggen").click()
     await expect(page.get_by_role("heading", name="Afgerond")).to_be_visible()
     await audit.check("begeleider-pvt-done")
@@ -133,8 +145,19 @@ async def test_begeleider_works_the_checklist_and_the_regievoerder_sees_it(
         .get_by_role("link", name="Tesfalem Gebre")
         .click()
     )
+    # A required field is not red before anything was typed (:user-invalid, not :invalid).
+    note_border = await page.locator("#field-note").evaluate(
+        "element => getComputedStyle(element).borderTopColor"
+    )
+    await expect(page.locator("#field-report")).to_have_css("border-top-color", note_border)
     await page.get_by_label(re.compile(r"^Eindverslag")).fill(REPORT)
-    await page.get_by_role("button", name="Afsluiten en verslag sturen").click()
+    await page.get_by_role("button", name="Verder naar afsluiten").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Begeleiding van Tesfalem Gebre afsluiten?"
+    )
+    await expect(page.locator("main")).to_contain_text(REPORT)
+    await audit.check("begeleider-close-confirm")
+    await page.get_by_role("button", name="Ja, afsluiten en verslag sturen").click()
     await expect(page.get_by_role("heading", name=re.compile("^Afgesloten op"))).to_be_visible()
     await audit.check("begeleider-closed")
 
@@ -147,7 +170,7 @@ async def test_begeleider_works_the_checklist_and_the_regievoerder_sees_it(
         await expect(panel).to_contain_text("2 van 11 punten geregeld")
         await expect(panel).to_contain_text("begeleider Bea Begeleider")
         await expect(panel).to_contain_text(REPORT)
-        await expect(panel).to_contain_text("1 van 1 gevolgd")
+        await expect(panel).to_contain_text("1 van 2 gevolgd")
         await expect(panel).to_contain_text(re.compile(r"Verklaring ondertekend\s*\d+ \w+ \d{4}"))
         await expect(panel).not_to_contain_text("Post doorgenomen.")
         await regie.locator("#begeleiding-voortgang").scroll_into_view_if_needed()

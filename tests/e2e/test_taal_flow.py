@@ -4,7 +4,8 @@ third unexcused absence gives the regievoerder exactly one verzuim signal; the d
 voortgangsrapportage and the regievoerder reads it on the case.
 
 Every page is checked with axe (WCAG 2.1 A and AA) and for console errors; screenshots are
-numbered in the order the pages were seen (test-artifacts/e2e/).
+numbered in the order the pages were seen (test-artifacts/e2e/). The learners confirm on the
+locked screen, which no other URL of the session gets past.
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ async def test_register_verzuim_and_report(
     await menu(page).get_by_role("link", name="Lessen").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Mijn lessen vandaag")
     await audit.check("docent-lessons-today")
-    await page.get_by_role("link", name="NT2 B1 ochtend").click()
+    # Today's lesson comes first; past registers still to fill in or sign are listed below.
+    await page.get_by_role("link", name="NT2 B1 ochtend").first.click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Presentielijst NT2 B1 ochtend")
     await audit.check("docent-register-empty")
 
@@ -60,7 +62,11 @@ async def test_register_verzuim_and_report(
     ).to_be_checked()
     await audit.check("docent-register-saved")
 
-    # --- 2. Two learners confirm with their own code on the docent's screen.
+    # --- 2. The docent locks the screen; two learners confirm with their own code.
+    await page.get_by_role("button", name="Start bevestigen door cursisten").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Bevestig dat u er bent")
+    await expect(page.get_by_role("navigation")).to_have_count(0)
+    await audit.check("learners-locked-confirmation")
     for name, code in CODES.items():
         await page.get_by_label("Uw naam").select_option(label=name)
         await page.get_by_label("Uw persoonlijke code").fill(code)
@@ -68,8 +74,19 @@ async def test_register_verzuim_and_report(
         await expect(page.get_by_role("status").first).to_contain_text(
             f"Dank u, {name}. Uw aanwezigheid is bevestigd."
         )
+    # Lina was absent: only the three present learners are counted.
+    await expect(page.locator("main")).to_contain_text(
+        "2 van 3 aanwezige cursisten hebben bevestigd"
+    )
+    await audit.check("learners-confirmed-locked")
+    # Any other page of the portal answers the locked screen.
+    await page.goto(f"{live_server.url}/r/alkmaar/cursisten")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Bevestig dat u er bent")
+    await page.get_by_label("Wachtwoord van de docent").fill("demo")
+    await page.get_by_role("button", name="Scherm ontgrendelen").click()
+    await expect(page.get_by_role("status").first).to_contain_text("Het scherm is ontgrendeld.")
     await expect(page.locator(".portal-details")).to_contain_text(
-        "2 van 4 cursisten hebben bevestigd"
+        "2 van 3 aanwezige cursisten hebben bevestigd"
     )
     for name in CODES:
         await expect(learner(page, name)).to_contain_text("Bevestigd door cursist")
@@ -94,7 +111,7 @@ async def test_register_verzuim_and_report(
         ("luisteren", "A2"),
         ("spreken", "A1"),
         ("schrijven", "A2"),
-        ("knm", "A1"),
+        ("KNM", "A1"),
     ):
         await report_form.get_by_label(f"Niveau {skill}").select_option(level)
     await report_form.get_by_label("Advies").select_option(label="Op schema")

@@ -69,6 +69,17 @@ async def _new_case(data_key: str) -> int:
     return case_id
 
 
+def test_weekly_hours_are_whole_or_half_hours_stored_as_minutes() -> None:
+    expected = {"12": 720, "12,5": 750, "12.5": 750, "1": 60, "40": 2400, "7,50": 450}
+    for raw, minutes in expected.items():
+        assert enrolments.weekly_minutes(raw) == minutes, raw
+    shown = {720: "12", 750: "12,5", 60: "1", 2400: "40", 450: "7,5", None: ""}
+    for minutes, text in shown.items():
+        assert enrolments.hours_text(minutes) == text, minutes
+    for raw in ("", "0", "0,5", "40,5", "12,25", "12,3", "-1", "1e1", "12,5,5"):
+        assert enrolments.weekly_minutes(raw) is None, raw
+
+
 async def test_aanmelding_intake_and_placement(demo: Settings, client: AsyncTestClient) -> None:
     case_id = await _new_case(demo.data_key)
     await login(client, REGIE)
@@ -100,18 +111,20 @@ async def test_aanmelding_intake_and_placement(demo: Settings, client: AsyncTest
     )
     assert response.status_code == 400
     assert "Kies het niveau voor lezen." in response.text
+    # An abbreviation keeps its capitals in a label.
+    assert "Niveau KNM" in page.text and "Niveau knm" not in page.text
     levels = {f"level_{skill}": "A1" for skill in enrolments.SKILLS}
+    intake = {"intake_date": TODAY.isoformat(), **levels, "_csrf_token": csrf}
+    # Hours to the half hour, with a decimal comma; anything else gets a clear message.
+    for refused in ("12,3", "0,5", "41", "twaalf"):
+        response = await client.post(f"{url}/intake", data={**intake, "hours_per_week": refused})
+        assert response.status_code == 400, refused
+        assert "in hele of halve uren" in response.text, refused
     response = await client.post(
-        f"{url}/intake",
-        data={
-            "intake_date": TODAY.isoformat(),
-            "hours_per_week": "12",
-            **levels,
-            "_csrf_token": csrf,
-        },
-        follow_redirects=False,
+        f"{url}/intake", data={**intake, "hours_per_week": "12,5"}, follow_redirects=False
     )
     assert response.status_code == 303
+    assert "<dt>Uren per week</dt><dd>12,5</dd>" in (await client.get(url)).text
     groups = await client.get("/r/alkmaar/groepen")
     group = re.search(r'href="/r/alkmaar/groepen/(\d+)">NT2 B1 ochtend', groups.text).group(1)
     response = await client.post(
@@ -391,6 +404,9 @@ async def test_attendance_export_for_excel(client: AsyncTestClient) -> None:
     text = response.content.decode("utf-8-sig")
     assert text.splitlines()[0].startswith("Datum;Begin;Einde;Aanwezigheid")
     assert text.count("Afwezig, ongeoorloofd") == 2
+    # An absence has no learner confirmation to give: the column stays empty, not "nee".
+    absences = [line for line in text.splitlines() if "Afwezig, ongeoorloofd" in line]
+    assert all(line.endswith(";") for line in absences), absences
     client.cookies.clear()
     await login(client, "docent@roc.alkmaar.demo")
     assert (

@@ -92,9 +92,14 @@ async def test_docent_fills_register_learners_confirm_docent_signs(
     page = await client.get(url)
     assert "Opgeslagen, nog niet ondertekend" in page.text
 
-    # A learner who was absent cannot confirm; a wrong code is refused.
+    # The docent hands the locked screen round. A learner who was absent cannot confirm;
+    # a wrong code is refused.
     confirm = f"{url}/bevestigen"
     csrf = csrf_from(page.text)
+    response = await client.post(
+        f"{url}/vergrendelen", data={"_csrf_token": csrf}, follow_redirects=False
+    )
+    assert response.headers["location"] == confirm
     response = await client.post(
         confirm,
         data={"enrolment": learners["Mansour"], "code": "000000", "_csrf_token": csrf},
@@ -113,9 +118,18 @@ async def test_docent_fills_register_learners_confirm_docent_signs(
             follow_redirects=False,
         )
         assert response.status_code == 303, response.text
+    locked = await client.get(confirm)
+    # Only who was there counts: Lina was absent, so two of the three present confirmed.
+    assert "2 van 3 aanwezige cursisten hebben bevestigd" in locked.text
+    response = await client.post(
+        f"{url}/ontgrendelen",
+        data={"password": "demo", "_csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert response.headers["location"] == url
     page = await client.get(url)
     assert page.text.count("Bevestigd door cursist") == 2
-    assert "2 van 4 cursisten hebben bevestigd" in page.text
+    assert "2 van 3 aanwezige cursisten hebben bevestigd" in page.text
 
     # The docent signs: Lina's third unexcused absence in a row raises one signal.
     response = await client.post(
@@ -185,6 +199,7 @@ async def test_wrong_codes_lock_the_learner_code(client: AsyncTestClient) -> Non
     learners = _learners(page.text)
     await client.post(url, data=_lines(learners, csrf_from(page.text)))
     csrf = await token(client, url)
+    await client.post(f"{url}/vergrendelen", data={"_csrf_token": csrf})
     for _ in range(4):
         response = await client.post(
             f"{url}/bevestigen",
