@@ -11,13 +11,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import UTC
 
 from litestar.testing import AsyncTestClient
 
 from partners.taal.tables import Enrolment
 from portal.casefile.tables import Inburgeraar, PipTask
+from portal.core import audit
 from portal.core.audit import AuditEntry
+from portal.core.database import write_transaction
+from tenants.roles import Role
+from tenants.scope import Origin, Scope
 from tenants.tables import Membership, Person
 from tests.conftest import login
 
@@ -213,3 +218,28 @@ async def test_every_personal_data_page_writes_exactly_one_audit_entry(
         checked += visitor.checked
     assert checked >= 25, "fewer pages checked than listed: did a list page change?"
     assert not failures, "\n".join(failures)
+
+
+async def test_a_view_is_not_dropped_when_the_first_entry_was_rolled_back(db: object) -> None:
+    """One request, one entry per subject: but an entry that a rollback removed does not
+    count, or a failed change followed by a page view would leave no entry at all."""
+    origin = Origin(ip="192.0.2.1", trace_id="a" * 32, route="/r/{slug}/x")
+    actor = Scope(None, None, 1, 1, Role.REGIEVOERDER, origin=origin)
+    view = audit.AuditEvent("read", "inburgeraar", 5, subject_ref="inburgeraar:5")
+
+    class Refused(Exception):
+        pass
+
+    try:
+        async with write_transaction():
+            await audit.record(actor, audit.AuditEvent("update", "pip", 1, "inburgeraar:5"))
+            raise Refused
+    except Refused:
+        pass
+    await audit.record(actor, view)
+    await audit.record(actor, view)
+    rows = await AuditEntry.select(AuditEntry.action).run()
+    assert [r["action"] for r in rows] == ["read"]
+    other_request = Scope(None, None, 1, 1, Role.REGIEVOERDER, origin=replace(origin))
+    await audit.record(other_request, view)
+    assert await AuditEntry.count().run() == 2
