@@ -16,7 +16,7 @@ from datetime import UTC
 
 from litestar.testing import AsyncTestClient
 
-from partners.taal.tables import Enrolment
+from partners.taal.tables import Enrolment, ProgressReport
 from portal.casefile.tables import Inburgeraar, PipTask
 from portal.core import audit
 from portal.core.audit import AuditEntry
@@ -175,6 +175,15 @@ async def _docent(visitor: Visitor) -> None:
     learner = await _of_enrolment(enrolment)
     await visitor.check(f"{BASE}/cursisten/{enrolment}", learner)
     await visitor.check(f"{BASE}/cursisten/{enrolment}/aanwezigheid.csv", learner)
+    report = (
+        await ProgressReport.select(ProgressReport.id, ProgressReport.inburgeraar)
+        .where(ProgressReport.organisation == visitor.organisation_id)
+        .first()
+        .run()
+    )
+    await visitor.check(
+        f"{BASE}/rapportages/{report['id']}", f"inburgeraar:{report['inburgeraar']}"
+    )
     groups = await visitor.page(f"{BASE}/groepen")
     group_id = _first_id(groups, rf"{BASE}/groepen/(\d+)")
     group = await visitor.check(f"{BASE}/groepen/{group_id}", None)
