@@ -132,14 +132,16 @@ class TenantData:
             raise ScopeError("this scope has no regio")
         self.scope = scope
 
-    async def as_system(self, reason: str) -> TenantData:
+    async def as_system(self, reason: str, event: audit.AuditEvent | None = None) -> TenantData:
         """The regio's whole data, for one need of a request that the actor's own rules
         cannot serve (a duplicate check across gemeenten, a signal the system raises). The
-        audit log records who asked and why; jobs use `Scope.system` instead."""
+        audit log records who asked and why: `event` names what the view is for where the
+        caller has a more precise action than "as_system" (one entry, not two); jobs use
+        `Scope.system` instead."""
         async with write_transaction():
             await audit.record(
                 _with_reason(self.scope, reason),
-                audit.AuditEvent("as_system", "regio", self.scope.tenant_id),
+                event or audit.AuditEvent("as_system", "regio", self.scope.tenant_id),
             )
         return TenantData(_system_scope(self.scope, reason))
 

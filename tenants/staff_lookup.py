@@ -1,4 +1,4 @@
-"""Who is who among a regio's staff, for the privacy officer's audit search.
+"""Who is who among a regio's staff and organisations, for the privacy officer's audit search.
 
 Only names and e-mail addresses of people with a membership in the scope's own regio."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 from tenants.roles import Role
 from tenants.scope import Scope
 from tenants.scoped import NotFound, TenantData
-from tenants.tables import Membership
+from tenants.tables import Membership, Organisation
 
 
 def _require_privacy(scope: Scope) -> None:
@@ -42,5 +42,17 @@ async def names(scope: Scope, person_ids: set[int]) -> dict[int, str]:
         )
         .where(Membership.person.is_in(list(person_ids)))
         .distinct()
+    )
+    return {row["id"]: row["name"] for row in rows}
+
+
+async def organisation_names(scope: Scope) -> dict[int, str]:
+    """Every organisation of the regio by id, by name (also inactive ones: old entries name
+    them)."""
+    _require_privacy(scope)
+    rows = await (
+        TenantData(scope)
+        .select(Organisation, Organisation.id, Organisation.name)
+        .order_by(Organisation.name)
     )
     return {row["id"]: row["name"] for row in rows}

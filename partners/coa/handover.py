@@ -15,6 +15,7 @@ from typing import Any
 from partners.coa import profile
 from partners.coa.tables import Overdracht, OverdrachtMessage, OverdrachtPerson
 from portal.casefile.inburgeraars import parse_date
+from portal.casefile.inburgeraars import subject as case_subject
 from portal.casefile.tables import Inburgeraar
 from portal.core import audit, bsn
 from portal.core.database import write_transaction
@@ -576,6 +577,8 @@ async def list_overdrachten(
     else:
         query = query.order_by(Overdracht.created_at, ascending=False)
     rows = await query.limit(page.size).offset(page.offset)
+    async with write_transaction():
+        await audit.record(scope, audit.AuditEvent("list", "overdracht"))
     names = await _main_names(data, [r["id"] for r in rows])
     for row in rows:
         since = row["submitted_at"] or row["created_at"]
@@ -626,6 +629,13 @@ async def for_case(scope: Scope, inburgeraar_id: int) -> dict[str, Any] | None:
     )
     if member is None:
         return None
+    async with write_transaction():
+        await audit.record(
+            scope,
+            audit.AuditEvent(
+                "read", "overdracht", member["overdracht"], subject_ref=case_subject(inburgeraar_id)
+            ),
+        )
     return await data.get(
         Overdracht,
         member["overdracht"],

@@ -195,12 +195,17 @@ async def get_enrolment(scope: Scope, enrolment_id: int) -> dict[str, Any]:
 
 async def enrolments_of_case(scope: Scope, inburgeraar_id: int) -> list[dict[str, Any]]:
     """The enrolments of one inburgeraar this scope may see."""
-    return await (
+    rows = await (
         TenantData(scope)
         .select(Enrolment, *ENROLMENT_COLUMNS)
         .where(Enrolment.inburgeraar == inburgeraar_id)
         .order_by(Enrolment.id)
     )
+    async with write_transaction():
+        await audit.record(
+            scope, audit.AuditEvent("read", "taal_enrolment", subject_ref=subject(inburgeraar_id))
+        )
+    return rows
 
 
 async def case_of(scope: Scope, inburgeraar_id: int) -> dict[str, Any]:

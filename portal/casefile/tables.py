@@ -335,10 +335,24 @@ def _task_result(scope: Scope) -> Visibility:
     return _task_visible(scope)
 
 
+# The privacy officer reads which kind each task is, to name it in a log line, and nothing
+# else of it: no case content.
+PRIVACY_TASK_VIEW = (PipTask.id, PipTask.kind)
+
+
+def _task_readable(scope: Scope) -> Visibility:
+    return True if scope.role is Role.PRIVACY else _task_visible(scope)
+
+
+def _task_columns(scope: Scope) -> tuple[Column, ...] | None:
+    return PRIVACY_TASK_VIEW if scope.role is Role.PRIVACY else None
+
+
 register_policy(
     PipTask,
-    read=_task_visible,
+    read=_task_readable,
     write=_task_visible,
+    columns=_task_columns,
     result=_task_result,
     # Whoever sees a task may know whose it is (a begeleider picks up an unnamed task by it).
     through={

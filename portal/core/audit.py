@@ -8,9 +8,11 @@ ever inserted; there is no update or delete path in the code.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from piccolo.columns import Integer, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
@@ -67,10 +69,44 @@ class AuditEvent:
     result: str = "ok"
 
 
+# Actions that only look at a subject's data. One request that looks at one inburgeraar
+# through several services (the case header and its intake, an enrolment and its attendance)
+# is one processing: it gets one entry, the first.
+VIEW_ACTIONS = frozenset({"read", "history"})
+
+# Per request (keyed on its Origin object): the subjects already in the log, each with the
+# transaction its entry was written in (None: written on its own and committed at once).
+_LOGGED: ContextVar[tuple[object, dict[str, Any]] | None] = ContextVar("audit_logged", default=None)
+
+
+def _logged_in_this_request(origin: object, subject_ref: str) -> bool:
+    current = _LOGGED.get()
+    if current is None or current[0] is not origin or subject_ref not in current[1]:
+        return False
+    transaction = current[1][subject_ref]
+    if transaction is None or transaction is AuditEntry._meta.db.current_transaction.get():
+        return True
+    # An entry whose transaction was rolled back is not in the log: the read is logged again.
+    return bool(getattr(transaction, "_committed", False))
+
+
+def _remember(origin: object, subject_ref: str) -> None:
+    current = _LOGGED.get()
+    if current is None or current[0] is not origin:
+        current = (origin, {})
+        _LOGGED.set(current)
+    current[1][subject_ref] = AuditEntry._meta.db.current_transaction.get()
+
+
 async def record(actor: Auditable, event: AuditEvent) -> None:
     """Append one audit entry. Call inside the transaction of the change it describes, so a
-    rolled-back change leaves no entry and a stored change always has one."""
+    rolled-back change leaves no entry and a stored change always has one. A view of a
+    subject already logged in the same request adds nothing (one request, one entry)."""
     origin = actor.origin
+    if origin is not None and event.subject_ref:
+        if event.action in VIEW_ACTIONS and _logged_in_this_request(origin, event.subject_ref):
+            return
+        _remember(origin, event.subject_ref)
     await AuditEntry.insert(
         AuditEntry(
             occurred_at=datetime.now(UTC),
@@ -90,24 +126,59 @@ async def record(actor: Auditable, event: AuditEvent) -> None:
     ).run()
 
 
+@dataclass(frozen=True)
+class AuditFilter:
+    """What the privacy officer searches for; every given part must match.
+
+    `subject_refs` and `actor_person_ids` are None for "any" and empty for "none found"
+    (a name that matched nobody must find nothing, not everything). The period is UTC,
+    `since` inclusive and `until` exclusive."""
+
+    subject_refs: tuple[str, ...] | None = None
+    actor_person_ids: tuple[int, ...] | None = None
+    actor_organisation_id: int | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def _narrowed(query: Any, tenant_id: int, filters: AuditFilter) -> Any:
+    query = query.where(AuditEntry.tenant_id == tenant_id)
+    if filters.subject_refs is not None:
+        query = query.where(AuditEntry.subject_ref.is_in(list(filters.subject_refs) or [""]))
+    if filters.actor_person_ids is not None:
+        query = query.where(
+            AuditEntry.actor_person_id.is_in(list(filters.actor_person_ids) or [-1])
+        )
+    if filters.actor_organisation_id is not None:
+        query = query.where(AuditEntry.actor_organisation_id == filters.actor_organisation_id)
+    if filters.since is not None:
+        query = query.where(AuditEntry.occurred_at >= filters.since)
+    if filters.until is not None:
+        query = query.where(AuditEntry.occurred_at < filters.until)
+    return query
+
+
 async def search(
-    tenant_id: int,
-    *,
-    subject_ref: str | None = None,
-    actor_person_ids: list[int] | None = None,
-    limit: int = 50,
-    offset: int = 0,
+    tenant_id: int, filters: AuditFilter, *, limit: int = 50, offset: int = 0
 ) -> tuple[list[dict], int]:
-    """Entries of one regio, newest first, optionally for one subject or some actors."""
-    query = AuditEntry.select().where(AuditEntry.tenant_id == tenant_id)
-    count = AuditEntry.count().where(AuditEntry.tenant_id == tenant_id)
-    if subject_ref:
-        query = query.where(AuditEntry.subject_ref == subject_ref)
-        count = count.where(AuditEntry.subject_ref == subject_ref)
-    if actor_person_ids is not None:
-        # An empty list (no such person) must find nothing, not everything.
-        wanted = AuditEntry.actor_person_id.is_in(actor_person_ids or [-1])
-        query = query.where(wanted)
-        count = count.where(wanted)
+    """Entries of one regio, newest first, that match `filters`; and how many match."""
+    query = _narrowed(AuditEntry.select(), tenant_id, filters)
     rows = await query.order_by(AuditEntry.id, ascending=False).limit(limit).offset(offset).run()
-    return rows, await count.run()
+    return rows, await _narrowed(AuditEntry.count(), tenant_id, filters).run()
+
+
+async def batches(
+    tenant_id: int, filters: AuditFilter, *, size: int = 1000
+) -> AsyncIterator[list[dict]]:
+    """All matching entries of one regio, newest first, a batch at a time (for an export
+    of any length in bounded memory)."""
+    before: int | None = None
+    while True:
+        query = _narrowed(AuditEntry.select(), tenant_id, filters)
+        if before is not None:
+            query = query.where(AuditEntry.id < before)
+        rows = await query.order_by(AuditEntry.id, ascending=False).limit(size).run()
+        if not rows:
+            return
+        yield rows
+        before = rows[-1]["id"]

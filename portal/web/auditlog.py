@@ -1,51 +1,86 @@
-"""The privacy officer's view of the audit log: search per inburgeraar or per staff member."""
+"""The privacy officer's audit log: search in Dutch sentences, and export as CSV."""
 
 from __future__ import annotations
 
 from litestar import Request, get
 from litestar.params import FromPath, FromQuery
-from litestar.response import Template
+from litestar.response import Stream, Template
+from litestar.status_codes import HTTP_400_BAD_REQUEST
 
 from portal.auth.guards import allow
-from portal.core import audit
-from portal.core.pagination import Page, PageRequest
+from portal.core.csv_export import Flavour
+from portal.core.pagination import PageRequest
+from portal.core.validation import ValidationFailed
+from portal.web.audit_search import PAGE_SIZE, AuditSearch, export, search
+from portal.web.request_values import actor_scope
 from portal.web.templating import page
-from tenants import staff_lookup
 from tenants.roles import Role
+
+
+def _form(
+    naam: str, dossier: str, medewerker: str, organisatie: str, van: str, tot: str
+) -> AuditSearch:
+    return AuditSearch(
+        naam=naam, dossier=dossier, medewerker=medewerker, organisatie=organisatie, van=van, tot=tot
+    )
 
 
 @get("/r/{slug:str}/auditlog", guards=[allow(Role.PRIVACY)], name="auditlog")
 async def auditlog(
     request: Request,
     slug: FromPath[str],
-    medewerker: FromQuery[str] = "",
+    naam: FromQuery[str] = "",
     dossier: FromQuery[str] = "",
+    medewerker: FromQuery[str] = "",
+    organisatie: FromQuery[str] = "",
+    van: FromQuery[str] = "",
+    tot: FromQuery[str] = "",
     pagina: FromQuery[str] = "1",
 ) -> Template:
-    scope = request.scope["auth"]
-    page_request = PageRequest.parse(pagina, size=50)
-    dossier = dossier.strip()
-    actors = await staff_lookup.matching_people(scope, medewerker) if medewerker.strip() else None
-    rows, total = await audit.search(
-        scope.tenant_id,
-        subject_ref=f"inburgeraar:{int(dossier)}" if dossier.isdigit() else None,
-        actor_person_ids=actors,
-        limit=page_request.size,
-        offset=page_request.offset,
-    )
-    who = await staff_lookup.names(
-        scope, {r["actor_person_id"] for r in rows if r["actor_person_id"]}
-    )
-    result = Page(rows=rows, total=total, number=page_request.number, size=page_request.size)
+    return await _page(request, _form(naam, dossier, medewerker, organisatie, van, tot), pagina)
+
+
+async def _page(request: Request, form: AuditSearch, pagina: str) -> Template:
+    found = await search(actor_scope(request), form, PageRequest.parse(pagina, size=PAGE_SIZE))
+    params = form.params()
     return page(
         request,
         "portal/auditlog.html",
-        result=result,
-        links=result.with_links(request.url.path, {"medewerker": medewerker, "dossier": dossier}),
-        medewerker=medewerker,
-        dossier=dossier,
-        who=who,
+        status_code=HTTP_400_BAD_REQUEST if found.errors else 200,
+        result=found.page,
+        links=found.page.with_links(request.url.path, params),
+        form=form,
+        errors=found.errors,
+        organisations=found.organisations,
+        too_many_names=found.too_many_names,
+        export_params=params,
     )
 
 
-ROUTES = [auditlog]
+@get("/r/{slug:str}/auditlog/export.csv", guards=[allow(Role.PRIVACY)], name="auditlog_export")
+async def auditlog_export(
+    request: Request,
+    slug: FromPath[str],
+    naam: FromQuery[str] = "",
+    dossier: FromQuery[str] = "",
+    medewerker: FromQuery[str] = "",
+    organisatie: FromQuery[str] = "",
+    van: FromQuery[str] = "",
+    tot: FromQuery[str] = "",
+    formaat: FromQuery[str] = "excel",
+) -> Stream | Template:
+    form = _form(naam, dossier, medewerker, organisatie, van, tot)
+    flavour = Flavour.RFC4180 if formaat == Flavour.RFC4180 else Flavour.EXCEL
+    try:
+        body = await export(actor_scope(request), form, flavour)
+    except ValidationFailed:
+        # The page shows every message beside its field.
+        return await _page(request, form, "1")
+    name = "auditlog.csv" if flavour is Flavour.EXCEL else "auditlog-rfc4180.csv"
+    media = "text/csv; charset=utf-8" + ("" if flavour is Flavour.EXCEL else "; header=present")
+    return Stream(
+        body, media_type=media, headers={"content-disposition": f'attachment; filename="{name}"'}
+    )
+
+
+ROUTES = [auditlog, auditlog_export]
