@@ -77,6 +77,13 @@ def _require_school(scope: Scope) -> None:
         raise NotFound("lesson")
 
 
+async def require_lesson(scope: Scope, lesson_id: int) -> None:
+    """NotFound unless the lesson is one of the docent's school's: a page that only
+    redirects answers a foreign or missing lesson like the lesson page itself (404)."""
+    _require_school(scope)
+    await TenantData(scope).get(Lesson, lesson_id, Lesson.id)
+
+
 async def _lesson(data: TenantData, lesson_id: int) -> dict[str, Any]:
     return await data.get(
         Lesson,

@@ -265,6 +265,7 @@ class LessonController(Controller):
         self, request: Request, slug: FromPath[str], lesson_id: FromPath[int]
     ) -> Template | Redirect:
         if not _locked_for(request, slug, lesson_id):
+            await registers.require_lesson(actor_scope(request), lesson_id)
             return Redirect(path=f"/r/{slug}/lessen/{lesson_id}", status_code=303)
         return await self._locked_page(request, lesson_id, {}, {})
 
@@ -274,6 +275,7 @@ class LessonController(Controller):
     ) -> Template | Redirect:
         # Learners confirm only on the locked screen, never on the docent's open one.
         if not _locked_for(request, slug, lesson_id):
+            await registers.require_lesson(actor_scope(request), lesson_id)
             flash(request, "Start eerst het bevestigen door de cursisten.", "warning")
             return Redirect(path=f"/r/{slug}/lessen/{lesson_id}", status_code=303)
         form = await request.form()
@@ -299,6 +301,8 @@ class LessonController(Controller):
     async def unlock(
         self, request: Request, slug: FromPath[str], lesson_id: FromPath[int]
     ) -> Template | Redirect:
+        if not _locked_for(request, slug, lesson_id):
+            await registers.require_lesson(actor_scope(request), lesson_id)
         form = await request.form()
         outcome = await device_lock.unlock(
             request.scope["session"],
