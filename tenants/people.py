@@ -301,28 +301,6 @@ async def list_invitations(scope: Scope) -> list[dict]:
     )
 
 
-async def withdraw_invitation(scope: Scope, invitation_id: int) -> None:
-    """Take back an open invitation of this regio."""
-    _require_admin(scope)
-    data = TenantData(scope)
-    async with write_transaction():
-        row = await data.get_writable(
-            Invitation, invitation_id, Invitation.person, Invitation.status
-        )
-        if row["status"] != INVITATION_OPEN:
-            raise NotFound(f"invitation {invitation_id}")
-        await data.update(Invitation, invitation_id, status="withdrawn")
-        await audit.record(
-            scope,
-            audit.AuditEvent(
-                action="withdraw",
-                object_type="invitation",
-                object_id=invitation_id,
-                subject_ref=_subject(row["person"]),
-            ),
-        )
-
-
 async def _insert_membership(
     data: TenantData, scope: Scope, person_id: int, organisation_id: int | None, role: str
 ) -> int:
