@@ -253,6 +253,35 @@ async def invite_person(scope: Scope, new: NewPerson) -> bool:
     return False
 
 
+async def create_person(scope: Scope, new: NewPerson) -> int:
+    """Provision someone with a membership at once, creating the account when the e-mail is
+    new: for the system only (demo, tests, jobs), which acts for the regio itself. A
+    beheerder's request goes through `invite_person`, so a person joins only by consent."""
+    if scope.role is not Role.SYSTEM:
+        raise NotFound("provisioning")
+    data = TenantData(scope)
+    check = Checker()
+    email = new.email.strip().lower()
+    full_name = clean_text(new.full_name, 200)
+    check.email("email", email)
+    check.require("full_name", full_name, "de naam")
+    async with write_transaction():
+        existing = await accounts.account_by_email(email) if email else None
+        await _check_membership(
+            data, check, existing.id if existing else None, new.organisation_id, new.role
+        )
+        if existing is None and (problem := password_problem(new.password)):
+            check.fail("password", problem)
+        check.done()
+        person_id = (
+            existing.id
+            if existing is not None
+            else await accounts.create_account(email, full_name, hash_password(new.password))
+        )
+        await _insert_membership(data, scope, person_id, new.organisation_id, new.role)
+    return person_id
+
+
 async def list_invitations(scope: Scope) -> list[dict]:
     """The regio's open invitations: the address, organisation and role, never the account's
     name (that is the person's own until they accept)."""
@@ -270,28 +299,6 @@ async def list_invitations(scope: Scope) -> list[dict]:
         .where(Invitation.status == INVITATION_OPEN)
         .order_by(Invitation.created_at, ascending=False)
     )
-
-
-async def withdraw_invitation(scope: Scope, invitation_id: int) -> None:
-    """Take back an open invitation of this regio."""
-    _require_admin(scope)
-    data = TenantData(scope)
-    async with write_transaction():
-        row = await data.get_writable(
-            Invitation, invitation_id, Invitation.person, Invitation.status
-        )
-        if row["status"] != INVITATION_OPEN:
-            raise NotFound(f"invitation {invitation_id}")
-        await data.update(Invitation, invitation_id, status="withdrawn")
-        await audit.record(
-            scope,
-            audit.AuditEvent(
-                action="withdraw",
-                object_type="invitation",
-                object_id=invitation_id,
-                subject_ref=_subject(row["person"]),
-            ),
-        )
 
 
 async def _insert_membership(

@@ -246,14 +246,6 @@ class PeopleController(Controller):
             )
         return Redirect(path=f"/r/{slug}/personen", status_code=303)
 
-    @post("/uitnodigingen/{invitation_id:int}/intrekken")
-    async def withdraw_invitation(
-        self, request: Request, slug: FromPath[str], invitation_id: FromPath[int]
-    ) -> Redirect:
-        await people.withdraw_invitation(actor_scope(request), invitation_id)
-        flash(request, "De uitnodiging is ingetrokken.")
-        return Redirect(path=f"/r/{slug}/personen", status_code=303)
-
     @get("/{person_id:int}", name="person")
     async def detail(
         self, request: Request, slug: FromPath[str], person_id: FromPath[int]

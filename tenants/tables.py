@@ -88,7 +88,7 @@ class Invitation(Table, tablename="invitation"):
     person = ForeignKey(Person, null=False, on_delete=OnDelete.restrict, index=True)
     organisation = ForeignKey(Organisation, null=False, on_delete=OnDelete.restrict)
     role = Varchar(length=30, null=False)
-    # open, then accepted or declined (by the person) or withdrawn (by the beheerder).
+    # open, then accepted or declined by the person.
     status = Varchar(length=20, null=False, default="open")
     invited_by = Integer(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow(), null=False)

@@ -11,7 +11,7 @@ import logging
 from urllib.parse import quote
 
 import asyncpg
-from asyncpg.exceptions._base import DataError as ArgumentOutOfRange
+from asyncpg.exceptions import NumericValueOutOfRangeError
 from litestar import Request, Response
 from litestar.exceptions import (
     HTTPException,
@@ -161,6 +161,10 @@ def handle_number_out_of_range(request: Request, exc: Exception) -> Response:
     """A number too large for the database (an id of 2**63 in a URL or a form field) names
     nothing: 404 when it came in the path, else the request itself is wrong (400). The data
     layer already answers NotFound for ids it looks up; this covers every other query."""
+    if not isinstance(exc, OverflowError | NumericValueOutOfRangeError) and (
+        "out of int" not in str(exc)
+    ):
+        return handle_server_error(request, exc)
     path_ids = [value for value in request.path_params.values() if isinstance(value, int)]
     if any(not is_valid_id(value) for value in path_ids):
         return error_page(request, HTTP_404_NOT_FOUND)
@@ -191,7 +195,6 @@ EXCEPTION_HANDLERS = {
     # SQLite refuses integers beyond 64 bits in Python; asyncpg refuses to send one beyond
     # the column's size, and PostgreSQL refuses one beyond its arithmetic.
     OverflowError: handle_number_out_of_range,
-    ArgumentOutOfRange: handle_number_out_of_range,
-    asyncpg.exceptions.NumericValueOutOfRangeError: handle_number_out_of_range,
+    asyncpg.exceptions.DataError: handle_number_out_of_range,
     Exception: handle_server_error,
 }

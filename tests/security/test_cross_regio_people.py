@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from litestar.testing import AsyncTestClient
 
 from portal.auth.sessions import SESSION_COOKIE
 from portal.core.audit import AuditEntry
-from tenants import accounts
+from tenants import accounts, people
+from tenants.roles import Role
+from tenants.scope import Scope
+from tenants.scoped import NotFound
 from tenants.tables import Invitation, Membership
 from tests.conftest import csrf_from, login, token
 
@@ -163,3 +167,18 @@ async def test_audit_entries_land_in_the_regio_that_acted(client: AsyncTestClien
         {"action": "accept", "tenant_id": zaanstreek["id"]},
         {"action": "invite", "tenant_id": zaanstreek["id"]},
     ]
+
+
+async def test_only_the_system_provisions_a_membership_without_consent(demo) -> None:
+    zaanstreek = await accounts.regio_by_slug("zaanstreek")
+    beheerder = await accounts.account_by_email("beheer@zaanstreek.demo")
+    scope = Scope(
+        tenant_id=zaanstreek["id"],
+        tenant_slug="zaanstreek",
+        person_id=beheerder.id,
+        organisation_id=None,
+        role=Role.BEHEERDER,
+    )
+    new = people.NewPerson("regievoerder@alkmaar.demo", "Rachid", 1, "regievoerder", "x")
+    with pytest.raises(NotFound):
+        await people.create_person(scope, new)
