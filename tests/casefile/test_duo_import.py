@@ -52,10 +52,10 @@ def _csv(*rows: tuple[str, ...], sep: str = ",", bom: bool = False) -> bytes:
     return (("\ufeff" if bom else "") + text).encode("utf-8")
 
 
-async def _send(client: AsyncTestClient, content: bytes, action: str):
+async def _send(client: AsyncTestClient, content: bytes, action: str, **extra: str):
     return await client.post(
         PAGE,
-        data={"actie": action, "_csrf_token": await token(client, PAGE)},
+        data={"actie": action, "_csrf_token": await token(client, PAGE), **extra},
         files={"bestand": ("signalen.csv", content, "text/csv")},
         follow_redirects=False,
     )
@@ -121,14 +121,23 @@ async def test_dry_run_shows_each_error_with_its_row_and_stores_nothing(
     assert "Rij 3: bsn: Dit BSN klopt niet (de elfproef faalt)" in text
     assert "Rij 4: gebeurtenis: Deze gebeurtenis wordt (nog) niet ingelezen (SS128)." in text
     assert "Rij 5: datum_inschrijving_brp: Bij SS139 is de datum van inschrijving" in text
-    assert "Rij 7: bsn: Dit BSN is in de regio al bij een andere gemeente ingeschreven" in text
-    assert "Bekele" not in text
-    assert "Rij 9: geboortedatum: Vul de geboortedatum in als dd-mm-jjjj." in text
+    assert (
+        "Rij 7: bsn: Dit BSN kan hier niet worden ingeschreven. Neem contact op met het "
+        "regiobureau." in text
+    )
+    assert "Bekele" not in text and "andere gemeente" not in text
+    assert (
+        "Rij 9: geboortedatum: De datum 31-02-1990 bestaat niet. Controleer de dag en de maand."
+        in text
+    )
     assert "Rij 10: doelgroep: Vul asielstatushouder, gezinsmigrant of overig in." in text
     assert "Rij 11: datum_plicht: Vul de datum van de start van de plicht in." in text
-    haddad = re.search(r"<td[^>]*>8</td>.*?</tr>", text, re.S).group(0)
-    assert "Amina Haddad" in haddad and "staat er al (wordt overgeslagen)" in haddad
-    assert "9 regels hebben een fout" in text
+    # Haddad's BSN with another birth date: a conflict, both sides shown, not a silent skip.
+    haddad = re.search(r"<td[^>]*>8</td>.*?</table>", text, re.S).group(0)
+    assert "Conflict" in haddad and "staat er al" not in haddad
+    assert "14-03-1995" in haddad and "12-04-1991" in haddad
+    assert haddad.count("Amina Haddad") == 3  # the row, the file side, the case side
+    assert "9 regels hebben een fout" in text and "1 regel heeft een BSN uit uw dossier" in text
     for table, count in before.items():
         assert await _count(table) == count, table
     assert not await _found(client, "Goed")
@@ -142,7 +151,8 @@ async def test_import_creates_the_cases_once_and_a_second_import_skips_them(
     content = _csv(
         _row("999990081", "Rahimi", given="Noor", v_nummer="2301456801"),
         _row("999990093", "Karimi", gebeurtenis="SS101", doelgroep="gezinsmigrant", brp=""),
-        _row("999990019", "Haddad", given="Amina"),
+        # Haddad as the case knows her, with other dates: skipped, dates left as they are.
+        _row("999990019", "Haddad", given="Amina", birth="12-04-1991"),
     )
     before = await _count("inburgeraar")
     done = await _send(client, content, "importeren")
