@@ -32,11 +32,16 @@ class TooManyLookups(Exception):
     def __init__(self, remaining: int) -> None:
         self.remaining = remaining
         super().__init__(
-            f"U kunt per uur {LOOKUPS_PER_HOUR:,} BSN's in de hele regio laten opzoeken "
-            f"(bij inschrijven en bij het inlezen van DUO-signalen). Dit uur kunnen er nog "
-            f"{remaining:,} en dat is te weinig hiervoor. Probeer het over een uur opnieuw, "
-            "of neem contact op met het regiobureau.".replace(",", ".")
+            f"U kunt per uur {_thousands(LOOKUPS_PER_HOUR)} BSN's in de hele regio laten "
+            "opzoeken (bij inschrijven en bij het inlezen van DUO-signalen). Dit uur kunnen er "
+            f"nog {_thousands(remaining)} en dat is te weinig hiervoor. Probeer het over een uur "
+            "opnieuw, of neem contact op met het regiobureau."
         )
+
+
+def _thousands(number: int) -> str:
+    """3.000, as Dutch writes it."""
+    return f"{number:,}".replace(",", ".")
 
 
 def subject(index: str) -> str:

@@ -26,8 +26,10 @@ from litestar.exceptions import ValidationException
 from litestar.params import FromPath
 from litestar.response import Redirect
 
+from portal.auth.guards import allow
 from portal.core import bsn
 from portal.web.flash import flash
+from tenants.roles import MEMBERSHIP_ROLES
 
 SEARCH_PARAM = "zoek"
 # Letters only: a token can never look like a BSN to the guard on query strings.
@@ -126,7 +128,8 @@ def read_search(request: Request, *fields: str) -> Search:
     return Search(texts={name: stored.get(name, "") for name in fields}, token=raw)
 
 
-@post("/r/{slug:str}/zoeken", name="search")
+# Every role of a regio has a list with a search (tasks, organisations, the audit log...).
+@post("/r/{slug:str}/zoeken", guards=[allow(*MEMBERSHIP_ROLES)], name="search")
 async def search(request: Request, slug: FromPath[str]) -> Redirect:
     """Turn a posted search into the list's address with a token instead of the text."""
     form = await request.form()
