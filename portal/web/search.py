@@ -12,6 +12,7 @@ export links carry the token, never the text.
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 import string
@@ -29,6 +30,7 @@ from litestar.response import Redirect
 from portal.auth.guards import allow
 from portal.core import bsn
 from portal.web.flash import flash
+from portal.web.request_values import data_key
 from tenants.roles import MEMBERSHIP_ROLES
 
 SEARCH_PARAM = "zoek"
@@ -96,11 +98,11 @@ def keep(request: Request, texts: Mapping[str, str]) -> str:
         if entry.get("until", 0) > now
     }
     token = _new_token()
-    kept[token] = {
-        "person": _person_id(request),
-        "until": now + LIFETIME_SECONDS,
-        "texts": {name: text[:MAX_TEXT] for name, text in texts.items()},
-    }
+    # Sealed like a stored BSN: the session store (files or Redis) never holds one in clear.
+    sealed = bsn.encrypt(
+        json.dumps({name: text[:MAX_TEXT] for name, text in texts.items()}), data_key(request)
+    )
+    kept[token] = {"person": _person_id(request), "until": now + LIFETIME_SECONDS, "texts": sealed}
     newest = sorted(kept.items(), key=lambda item: item[1]["until"])[-MAX_KEPT:]
     session[SESSION_KEY] = dict(newest)
     return token
@@ -124,7 +126,7 @@ def read_search(request: Request, *fields: str) -> Search:
     ):
         flash(request, EXPIRED, "warning")
         return Search()
-    stored = entry.get("texts", {})
+    stored = json.loads(bsn.decrypt(entry["texts"], data_key(request)))
     return Search(texts={name: stored.get(name, "") for name in fields}, token=raw)
 
 
