@@ -30,7 +30,7 @@ from portal.casefile.routes import InburgeraarController, TaskController, TaskTe
 from portal.core import database
 from portal.core.broker import broker_options
 from portal.core.settings import PROJECT_ROOT, Settings, load_settings
-from portal.web import auditlog, home, public, search
+from portal.web import auditlog, home, public, search_routes
 from portal.web.access_log import BsnInUrlGuard, access_log
 from portal.web.errors import EXCEPTION_HANDLERS
 from portal.web.middleware import ActorMiddleware, security_headers
@@ -84,7 +84,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             RegioSettingsController,
             PlatformController,
             *auditlog.ROUTES,
-            *search.ROUTES,
+            *search_routes.ROUTES,
             *coa_routes.ROUTE_HANDLERS,
             *begeleiding_routes.ROUTE_HANDLERS,
             *taal_routes.ROUTE_HANDLERS,

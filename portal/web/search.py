@@ -3,11 +3,11 @@
 A person may paste a BSN into any search field. A GET form would put it in the address bar,
 the browser history, the access log and every pagination or export link. So the search form
 of every list (the `search_form` macro, templates/macros/search.html) posts, with CSRF, to
-one route, `/r/{regio}/zoeken`. That route keeps the free-text fields in the person's
-server-side session under a short-lived opaque token and sends the browser (303) to the list
-with `?zoek=<token>`; the list's other filters (choices, dates, check boxes) travel in the
-query string as before. A list reads its text through `read_search`, and its pagination and
-export links carry the token, never the text.
+one route, `/r/{regio}/zoeken` (portal/web/search_routes.py). That route keeps the free-text
+fields in the person's server-side session under a short-lived opaque token (`keep`) and
+sends the browser (303) to the list with `?zoek=<token>`; the list's other filters (choices,
+dates, check boxes) travel in the query string as before. A list reads its text through
+`read_search`, and its pagination and export links carry the token, never the text.
 """
 
 from __future__ import annotations
@@ -22,16 +22,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from litestar import Request, post
+from litestar import Request
 from litestar.exceptions import ValidationException
-from litestar.params import FromPath
-from litestar.response import Redirect
 
-from portal.auth.guards import allow
 from portal.core import bsn
 from portal.web.flash import flash
 from portal.web.request_values import data_key
-from tenants.roles import MEMBERSHIP_ROLES
 
 SEARCH_PARAM = "zoek"
 # Letters only: a token can never look like a BSN to the guard on query strings.
@@ -44,9 +40,9 @@ LIFETIME_SECONDS = 60 * 60
 MAX_KEPT = 20
 MAX_TEXT = 200
 # The fields of the search form itself, not filters of the list.
-_FORM_FIELDS = {"_csrf_token", "lijst", "_tekst"}
+FORM_FIELDS = {"_csrf_token", "lijst", "_tekst"}
 # A list of the regio the search was made in: no other site, no query of its own.
-_LIST_PATH = re.compile(r"/r/[a-z0-9-]+(?:/[a-z0-9_-]+)*/?")
+LIST_PATH = re.compile(r"/r/[a-z0-9-]+(?:/[a-z0-9_-]+)*/?")
 EXPIRED = "Uw zoekopdracht is verlopen. Vul de zoekterm opnieuw in."
 
 
@@ -128,32 +124,3 @@ def read_search(request: Request, *fields: str) -> Search:
         return Search()
     stored = json.loads(bsn.decrypt(entry["texts"], data_key(request)))
     return Search(texts={name: stored.get(name, "") for name in fields}, token=raw)
-
-
-# Every role of a regio has a list with a search (tasks, organisations, the audit log...).
-@post("/r/{slug:str}/zoeken", guards=[allow(*MEMBERSHIP_ROLES)], name="search")
-async def search(request: Request, slug: FromPath[str]) -> Redirect:
-    """Turn a posted search into the list's address with a token instead of the text."""
-    form = await request.form()
-    target = str(form.get("lijst", ""))
-    if not _LIST_PATH.fullmatch(target) or not target.startswith(f"/r/{slug}/"):
-        raise ValidationException("search for an unknown list")
-    text_fields = {str(name) for name in form.getall("_tekst")} if "_tekst" in form else set()
-    texts: dict[str, str] = {}
-    filters: list[tuple[str, str]] = []
-    for name, value in form.multi_items():
-        if name in _FORM_FIELDS or not isinstance(value, str):
-            continue
-        # A BSN typed where the form expects none still stays out of the address.
-        if name in text_fields or bsn.contains(value):
-            if value.strip():
-                texts[name] = value.strip()
-        elif value:
-            filters.append((name, value))
-    if texts:
-        filters.append((SEARCH_PARAM, keep(request, texts)))
-    query = urlencode(filters)
-    return Redirect(path=f"{target}?{query}" if query else target, status_code=303)
-
-
-ROUTES = [search]
