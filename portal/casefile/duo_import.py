@@ -434,6 +434,7 @@ async def _against_the_regio(
         await bsn_lookups.spend(scope, [indexes[row.number] for row in beyond])
     except bsn_lookups.TooManyLookups as exhausted:
         raise FileRefused(str(exhausted)) from None
+    regio = await TenantData(scope).as_system("duplicate check of a DUO file") if beyond else None
     for row in checked:
         assert row.new is not None
         if case := own.get(indexes[row.number]):
@@ -441,7 +442,9 @@ async def _against_the_regio(
             continue
         v_nummer = row.new.v_nummer.strip() or None
         # The same duplicate check (and wording) as manual registration.
-        duplicates = await inburgeraars.find_duplicates(scope, row.bsn, v_nummer, data_key)
+        duplicates = await inburgeraars.find_duplicates(
+            scope, row.bsn, v_nummer, data_key, regio=regio
+        )
         for field_name, message in duplicates.items():
             row.errors.append(f"{FIELD_COLUMNS.get(field_name, field_name)}: {message}")
 

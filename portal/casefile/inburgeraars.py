@@ -196,14 +196,21 @@ def validate_new(new: NewInburgeraar, today: date) -> dict[str, str]:
 
 
 async def find_duplicates(
-    scope: Scope, number: str, v_nummer: str | None, data_key: str
+    scope: Scope,
+    number: str,
+    v_nummer: str | None,
+    data_key: str,
+    *,
+    regio: TenantData | None = None,
 ) -> dict[str, str]:
     """Duplicates anywhere in the regio; the message names the record only if the actor may
     see it, and is otherwise the same neutral one whatever the reason (no BSN oracle). Looks
     across the regio (an audited system view) because the actor cannot see other gemeenten:
-    a caller spends the look-up first (`bsn_lookups.spend`)."""
+    a caller spends the look-up first (`bsn_lookups.spend`). A caller checking many numbers
+    (a DUO file) passes the one system view it asked for as `regio`."""
     mine = TenantData(scope)
-    regio = await mine.as_system("duplicate check of a BSN or V-nummer")
+    if regio is None:
+        regio = await mine.as_system("duplicate check of a BSN or V-nummer")
     errors: dict[str, str] = {}
     checks = [("bsn", Inburgeraar.bsn_index == bsn.index(number, data_key), "BSN")]
     if v_nummer:
