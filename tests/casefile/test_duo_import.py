@@ -133,7 +133,7 @@ async def test_dry_run_shows_each_error_with_its_row_and_stores_nothing(
     assert "Rij 10: doelgroep: Vul asielstatushouder, gezinsmigrant of overig in." in text
     assert "Rij 11: datum_plicht: Vul de datum van de start van de plicht in." in text
     # Haddad's BSN with another birth date: a conflict, both sides shown, not a silent skip.
-    haddad = re.search(r"<td[^>]*>8</td>.*?</table>", text, re.S).group(0)
+    haddad = re.search(r"<td[^>]*>8</td>.*?</tr>", text, re.S).group(0)
     assert "Conflict" in haddad and "staat er al" not in haddad
     assert "14-03-1995" in haddad and "12-04-1991" in haddad
     assert haddad.count("Amina Haddad") == 3  # the row, the file side, the case side
