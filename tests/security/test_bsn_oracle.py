@@ -18,6 +18,7 @@ from portal.casefile.routes import today
 from portal.core import audit, bsn
 from portal.core.audit import AuditEntry
 from portal.core.database import current_engine
+from tests.coa.test_warme_overdracht import accept, bsn_field, complete_and_submit, start_overdracht
 from tests.conftest import csrf_from, login, token
 
 IMPORT = "/r/alkmaar/inburgeraars/import"
@@ -220,3 +221,21 @@ async def test_look_ups_beyond_the_own_caseload_are_limited_per_hour(
             },
         )
         assert expected in answer.text, expected
+
+
+async def test_a_bsn_typed_when_accepting_an_overdracht_is_a_budgeted_audited_look_up(
+    client: AsyncTestClient,
+) -> None:
+    await login(client, "coa@alkmaar.demo")
+    path = await start_overdracht(client)
+    await complete_and_submit(client, path)
+    await login(client, "regievoerder@alkmaar.demo")
+    page = (await client.get(path)).text
+    earlier = len(await _lookups("regievoerder@alkmaar.demo"))
+    bekele = "999990056"  # Heiloo's case, which Alkmaar's regievoerder may not see
+    response = await accept(client, path, **{bsn_field(page): bekele})
+    assert response.status_code == 400
+    assert "Bekele" not in response.text and "Heiloo" not in response.text
+    entries = (await _lookups("regievoerder@alkmaar.demo"))[earlier:]
+    key = client.app.state.settings.data_key
+    assert bsn_lookups.subject(bsn.index(bekele, key)) in [e["subject_ref"] for e in entries]
