@@ -30,7 +30,8 @@ from portal.casefile.routes import InburgeraarController, TaskController, TaskTe
 from portal.core import database
 from portal.core.broker import broker_options
 from portal.core.settings import PROJECT_ROOT, Settings, load_settings
-from portal.web import auditlog, home, public
+from portal.web import auditlog, home, public, search_routes
+from portal.web.access_log import BsnInUrlGuard, access_log
 from portal.web.errors import EXCEPTION_HANDLERS
 from portal.web.middleware import ActorMiddleware, security_headers
 from portal.web.templating import configure_engine
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             RegioSettingsController,
             PlatformController,
             *auditlog.ROUTES,
+            *search_routes.ROUTES,
             *coa_routes.ROUTE_HANDLERS,
             *begeleiding_routes.ROUTE_HANDLERS,
             *taal_routes.ROUTE_HANDLERS,
@@ -102,9 +104,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             CsrfMiddleware(settings, session_cookie=sessions.key),
             ActorMiddleware(settings),
             DeviceLockMiddleware(),
+            BsnInUrlGuard(),
         ],
         guards=[login_required, regio_matches],
-        before_send=[security_headers(settings)],
+        before_send=[security_headers(settings), access_log()],
         template_config=TemplateConfig(
             directory=PROJECT_ROOT / "templates",
             engine=JinjaTemplateEngine,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import os
 import signal
 import subprocess
@@ -84,7 +85,20 @@ def serve(reload: bool) -> None:
         # (portal/web/middleware.py); uvicorn's own reading trusts any local client.
         proxy_headers=False,
         log_level="info",
+        # Our own access log (portal/web/access_log.py) masks a BSN; uvicorn's would not.
+        access_log=False,
+        log_config=_log_config(),
     )
+
+
+def _log_config() -> dict:
+    """uvicorn's logging set-up, plus a handler for the portal's own loggers (the access
+    log among them)."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["portal"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
 
 
 @main.command()

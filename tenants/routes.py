@@ -14,6 +14,7 @@ from portal.core.pagination import PageRequest
 from portal.core.validation import ValidationFailed
 from portal.web.flash import flash
 from portal.web.request_values import actor_scope, form_text
+from portal.web.search import read_search
 from portal.web.templating import page
 from tenants import organisations, people, regio_settings
 from tenants.roles import KIND_LABELS, MEMBERSHIP_ROLES, OrganisationKind, Role
@@ -49,14 +50,14 @@ class OrganisationController(Controller):
         self,
         request: Request,
         slug: FromPath[str],
-        zoek: FromQuery[str] = "",
         soort: FromQuery[str] = "",
         pagina: FromQuery[str] = "1",
         inactief: FromQuery[str] = "",
     ) -> Template:
         scope = actor_scope(request)
+        search = read_search(request, "zoek")
         filters = organisations.OrganisationFilter(
-            search=zoek.strip()[:100],
+            search=search.text("zoek").strip()[:100],
             kind=soort,
             include_inactive=bool(inactief) and scope.role is Role.BEHEERDER,
         )
@@ -66,7 +67,7 @@ class OrganisationController(Controller):
             "tenants/organisations.html",
             result=result,
             links=result.with_links(
-                request.url.path, {"zoek": zoek, "soort": soort, "inactief": inactief}
+                request.url.path, search.link_params(soort=soort, inactief=inactief)
             ),
             filters=filters,
             kind_options=KIND_OPTIONS,
@@ -175,15 +176,15 @@ class PeopleController(Controller):
         self,
         request: Request,
         slug: FromPath[str],
-        zoek: FromQuery[str] = "",
         organisatie: FromQuery[str] = "",
         rol: FromQuery[str] = "",
         pagina: FromQuery[str] = "1",
         inactief: FromQuery[str] = "",
     ) -> Template:
         scope = actor_scope(request)
+        search = read_search(request, "zoek")
         filters = people.PersonFilter(
-            search=zoek.strip()[:100],
+            search=search.text("zoek").strip()[:100],
             organisation_id=_int(organisatie),
             role=rol,
             include_inactive=bool(inactief),
@@ -196,7 +197,7 @@ class PeopleController(Controller):
             invitations=await people.list_invitations(scope),
             links=result.with_links(
                 request.url.path,
-                {"zoek": zoek, "organisatie": organisatie, "rol": rol, "inactief": inactief},
+                search.link_params(organisatie=organisatie, rol=rol, inactief=inactief),
             ),
             filters=filters,
             **await self._form_context(scope),

@@ -28,7 +28,7 @@ from typing import Any
 from partners.coa import profile
 from partners.coa.handover import subject
 from partners.coa.tables import Overdracht, OverdrachtPerson
-from portal.casefile import households, inburgeraars, intake, timeline
+from portal.casefile import bsn_lookups, households, inburgeraars, intake, timeline
 from portal.casefile.inburgeraars import NewInburgeraar
 from portal.casefile.tables import Inburgeraar
 from portal.core import audit, bsn
@@ -142,6 +142,17 @@ def _intake_answers(
         "opleiding_werk": {"opleiding": me["education"], "werkervaring": me["work_experience"]},
         "gezin_netwerk": gezin,
     }
+
+
+def _typed_indexes(given: dict[int, str], data_key: str) -> list[str]:
+    """The keyed hashes of the valid BSNs the regievoerder typed on the acceptance form."""
+    indexes = []
+    for raw in given.values():
+        try:
+            indexes.append(bsn.index(bsn.normalise(raw), data_key))
+        except bsn.InvalidBsn:
+            continue
+    return indexes
 
 
 def _known_number(member: dict[str, Any], given: dict[int, str], data_key: str) -> str:
@@ -363,6 +374,12 @@ async def accept(
     for them; nothing but that choice links an existing case."""
     if scope.role is not Role.REGIEVOERDER:
         raise NotFound("overdracht")
+    # A BSN the regievoerder types here is looked up across the regio like one typed at
+    # registration: budgeted and audited before anything else (no BSN oracle).
+    try:
+        await bsn_lookups.spend(scope, _typed_indexes(given_bsns, data_key))
+    except bsn_lookups.TooManyLookups as exhausted:
+        raise ValidationFailed({"bsn": str(exhausted)}) from None
     data = TenantData(scope)
     async with write_transaction():
         overdracht = await data.get_writable(

@@ -7,9 +7,16 @@ registers every new row in one transaction, or nothing at all when any row has a
 - The rules are those of manual registration (`inburgeraars.validate_new`, `register`), plus
   what belongs to a signal: a known gebeurtenis, a start of the plicht, and for SS139 the date
   of the BRP registration (the 10-week PIP clock).
-- A BSN already in the caseload of the actor's own gemeente is skipped: that is what makes a
-  second import of the same file create nothing. A BSN at another gemeente of the regio is an
-  error that names no details. The same BSN (or V-nummer) twice in one file is an error.
+- A BSN already in the caseload of the actor's own gemeente is the same person when name and
+  birth date agree: the row creates nothing (so a second import of the same file creates
+  nothing), but fills the case's start of the plicht and BRP date when they are empty, and
+  with the regievoerder's consent replaces a different one, with a note on the timeline.
+  When name or birth date differ, the row is a conflict shown side by side, which blocks the
+  import until it is resolved.
+- A BSN or V-nummer the actor may not see gets the neutral answer of manual registration;
+  every number looked up beyond the own caseload is budgeted and audited (`bsn_lookups`).
+  The same BSN (or V-nummer) twice in one file is an error.
+- Every error of a row is reported at once.
 - The BSN only lives in memory during the request; it is never logged or kept in the session.
 """
 
@@ -22,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from portal.casefile import inburgeraars
+from portal.casefile import bsn_lookups, inburgeraars, timeline
 from portal.casefile.tables import Inburgeraar
 from portal.core import audit, bsn
 from portal.core.database import write_transaction
@@ -96,16 +103,48 @@ class FileRefused(ValueError):
 
 class RowState(StrEnum):
     NEW = "nieuw"
+    UPDATE = "bijwerken"
     SKIP = "overslaan"
+    CONFLICT = "conflict"
     ERROR = "fout"
 
     @property
     def label(self) -> str:
         return {
             "nieuw": "wordt ingeschreven",
+            "bijwerken": "staat er al, datums worden bijgewerkt",
             "overslaan": "staat er al (wordt overgeslagen)",
+            "conflict": "ander persoon met dit BSN?",
             "fout": "fout",
         }[self.value]
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A BSN of the own caseload on a row about (it seems) someone else: both sides shown."""
+
+    case_id: int
+    case_name: str
+    case_birth: date
+    file_name: str
+    file_birth: date | None
+
+
+@dataclass(frozen=True)
+class DateChange:
+    """A date of an existing case that the row would fill or replace."""
+
+    column: str  # "brp_date" | "plicht_start"
+    label: str
+    case_value: date | None
+    file_value: date
+
+    @property
+    def fills(self) -> bool:
+        return self.case_value is None
+
+
+DATE_LABELS = {"plicht_start": "Start inburgeringsplicht", "brp_date": "Inschrijving BRP"}
 
 
 @dataclass
@@ -120,12 +159,26 @@ class Row:
     skip: bool = False
     new: inburgeraars.NewInburgeraar | None = None
     bsn: str = ""  # normalised, or "" when invalid; never shown or logged
+    case_id: int | None = None  # the own case with this BSN
+    conflict: Conflict | None = None
+    # Dates of the existing case this row fills (always) or replaces (only when asked).
+    date_changes: list[DateChange] = field(default_factory=list)
+    replace_dates: bool = False
+
+    @property
+    def changes(self) -> list[DateChange]:
+        """The date changes the import will make."""
+        return [c for c in self.date_changes if c.fills or self.replace_dates]
 
     @property
     def state(self) -> RowState:
         if self.errors:
             return RowState.ERROR
-        return RowState.SKIP if self.skip else RowState.NEW
+        if self.conflict:
+            return RowState.CONFLICT
+        if self.skip:
+            return RowState.UPDATE if self.changes else RowState.SKIP
+        return RowState.NEW
 
 
 @dataclass
@@ -135,7 +188,20 @@ class Plan:
 
     @property
     def ok(self) -> bool:
-        return not any(row.errors for row in self.rows)
+        return not any(row.errors or row.conflict for row in self.rows)
+
+    @property
+    def updates(self) -> int:
+        return sum(row.state is RowState.UPDATE for row in self.rows)
+
+    @property
+    def conflicts(self) -> int:
+        return sum(row.state is RowState.CONFLICT for row in self.rows)
+
+    @property
+    def differing_dates(self) -> int:
+        """Rows whose existing case has another date than the file (replaced only on request)."""
+        return sum(any(not c.fills for c in row.date_changes) for row in self.rows)
 
     @property
     def new_rows(self) -> list[Row]:
@@ -256,12 +322,11 @@ def _row(number: int, values: dict[str, str], too_many: bool, today: date) -> Ro
     row = Row(number=number, name=" ".join(name.split())[:120], gebeurtenis=code)
     if too_many:
         row.errors.append("Deze regel heeft meer cellen dan er kolommen zijn.")
+    # Every error of the row at once: a wrong gebeurtenis does not hide the other fields.
     if not code:
         row.errors.append("gebeurtenis: Vul de gebeurtenis in (SS101 of SS139).")
-        return row
-    if code not in GEBEURTENISSEN:
+    elif code not in GEBEURTENISSEN:
         row.errors.append(f"gebeurtenis: Deze gebeurtenis wordt (nog) niet ingelezen ({code}).")
-        return row
     new = inburgeraars.NewInburgeraar(
         bsn=values.get("bsn", ""),
         v_nummer=values.get("v_nummer", ""),
@@ -311,29 +376,84 @@ def _v_nummer(row: Row) -> str:
     return row.new.v_nummer.strip() if row.new else ""
 
 
-async def _against_the_regio(scope: Scope, rows: list[Row], data_key: str) -> None:
-    """Skip who is already in this gemeente's caseload; the rules of `register` for the rest
-    (a BSN or V-nummer elsewhere in the regio is an error that names no details)."""
-    mine = TenantData(scope)
-    for row in rows:
-        if row.errors or not row.bsn or row.new is None:
-            continue
-        index = bsn.index(row.bsn, data_key)
-        if await mine.exists(Inburgeraar).where(Inburgeraar.bsn_index == index):
-            row.skip = True
+def _same_person(case: dict, new: inburgeraars.NewInburgeraar) -> bool:
+    def name(given: str, family: str) -> str:
+        return " ".join(f"{given} {family}".lower().split())
+
+    return name(case["given_names"], case["family_name"]) == name(
+        new.given_names, new.family_name
+    ) and case["birth_date"] == inburgeraars.parse_date(new.birth_date)
+
+
+def _against_own_case(row: Row, case: dict, replace_dates: bool) -> None:
+    """A row whose BSN is in the own caseload: the same person (dates to fill or replace),
+    or a conflict to resolve."""
+    assert row.new is not None
+    row.skip = True
+    row.case_id = case["id"]
+    if not _same_person(case, row.new):
+        row.conflict = Conflict(
+            case_id=case["id"],
+            case_name=f"{case['given_names']} {case['family_name']}",
+            case_birth=case["birth_date"],
+            file_name=row.name,
+            file_birth=inburgeraars.parse_date(row.new.birth_date),
+        )
+        return
+    row.replace_dates = replace_dates
+    for column, raw in (("plicht_start", row.new.plicht_start), ("brp_date", row.new.brp_date)):
+        value = inburgeraars.parse_date(raw)
+        if value is not None and value != case[column]:
+            row.date_changes.append(DateChange(column, DATE_LABELS[column], case[column], value))
+
+
+async def _against_the_regio(
+    scope: Scope, rows: list[Row], data_key: str, replace_dates: bool
+) -> None:
+    """Rows whose BSN is in this gemeente's caseload are compared with the case; for the
+    rest the rules of `register`, after spending one look-up per number (`bsn_lookups`)."""
+    checked = [row for row in rows if row.bsn and row.new is not None]
+    indexes = {row.number: bsn.index(row.bsn, data_key) for row in checked}
+    own = {
+        case["bsn_index"]: case
+        for case in await TenantData(scope)
+        .select(
+            Inburgeraar,
+            Inburgeraar.id,
+            Inburgeraar.bsn_index,
+            Inburgeraar.given_names,
+            Inburgeraar.family_name,
+            Inburgeraar.birth_date,
+            Inburgeraar.plicht_start,
+            Inburgeraar.brp_date,
+        )
+        .where(Inburgeraar.bsn_index.is_in(sorted(set(indexes.values())) or [""]))
+    }
+    beyond = [row for row in checked if indexes[row.number] not in own]
+    try:
+        await bsn_lookups.spend(scope, [indexes[row.number] for row in beyond])
+    except bsn_lookups.TooManyLookups as exhausted:
+        raise FileRefused(str(exhausted)) from None
+    regio = await TenantData(scope).as_system("duplicate check of a DUO file") if beyond else None
+    for row in checked:
+        assert row.new is not None
+        if case := own.get(indexes[row.number]):
+            _against_own_case(row, case, replace_dates)
             continue
         v_nummer = row.new.v_nummer.strip() or None
         # The same duplicate check (and wording) as manual registration.
-        duplicates = await inburgeraars.find_duplicates(scope, row.bsn, v_nummer, data_key)
+        duplicates = await inburgeraars.find_duplicates(
+            scope, row.bsn, v_nummer, data_key, regio=regio
+        )
         for field_name, message in duplicates.items():
             row.errors.append(f"{FIELD_COLUMNS.get(field_name, field_name)}: {message}")
 
 
-async def _plan(scope: Scope, raw: bytes, data_key: str, today: date) -> Plan:
+async def _plan(scope: Scope, raw: bytes, data_key: str, today: date, replace_dates: bool) -> Plan:
     parsed, ignored = parse(raw)
     rows = [_row(number, values, too_many, today) for number, values, too_many in parsed]
     _doubles_in_file(rows)
-    await _against_the_regio(scope, rows, data_key)
+    await _against_the_regio(scope, rows, data_key, replace_dates)
     return Plan(rows=rows, ignored_columns=ignored)
 
 
@@ -342,10 +462,12 @@ def _require_regievoerder(scope: Scope) -> None:
         raise NotFound("inburgeraar import")
 
 
-async def check(scope: Scope, raw: bytes, data_key: str, today: date) -> Plan:
+async def check(
+    scope: Scope, raw: bytes, data_key: str, today: date, *, replace_dates: bool = False
+) -> Plan:
     """The dry run: what an import of this file would do, row by row. Stores no case."""
     _require_regievoerder(scope)
-    plan = await _plan(scope, raw, data_key, today)
+    plan = await _plan(scope, raw, data_key, today, replace_dates)
     async with write_transaction():
         await audit.record(scope, audit.AuditEvent("import_check", "inburgeraar"))
     return plan
@@ -358,8 +480,36 @@ class _RowFailed(Exception):
     """A row failed while registering: leave the transaction so it rolls back."""
 
 
-async def run(scope: Scope, raw: bytes, data_key: str, today: date) -> Outcome:
-    """Register every new row in one transaction; with any error, store nothing.
+async def _change_dates(data: TenantData, row: Row) -> None:
+    """Fill or replace dates of an existing case, each with a note on its timeline."""
+    assert row.case_id is not None
+    changes = row.changes
+    await data.update(Inburgeraar, row.case_id, **{c.column: c.file_value for c in changes})
+    for change in changes:
+        was = change.case_value.strftime("%d-%m-%Y") if change.case_value else "leeg"
+        await timeline.add_event(
+            data,
+            row.case_id,
+            "gegevens",
+            f"{change.label}: {change.file_value:%d-%m-%Y} (was {was}), uit DUO-signaal "
+            f"{row.gebeurtenis}",
+        )
+    await audit.record(
+        data.scope,
+        audit.AuditEvent(
+            "update",
+            "inburgeraar",
+            row.case_id,
+            subject_ref=inburgeraars.subject(row.case_id),
+        ),
+    )
+
+
+async def run(
+    scope: Scope, raw: bytes, data_key: str, today: date, *, replace_dates: bool = False
+) -> Outcome:
+    """Register every new row and change the dates of existing cases in one transaction;
+    with any error or conflict, store nothing.
 
     The plan is made inside the write transaction (IMMEDIATE on SQLite), so what was checked
     is what is stored. `register` joins this transaction (Piccolo nests by joining), so a
@@ -368,14 +518,18 @@ async def run(scope: Scope, raw: bytes, data_key: str, today: date) -> Outcome:
     created = 0
     try:
         async with write_transaction():
-            plan = await _plan(scope, raw, data_key, today)
+            plan = await _plan(scope, raw, data_key, today, replace_dates)
             if not plan.ok:
                 await audit.record(scope, audit.AuditEvent("import", "inburgeraar", result=REFUSED))
                 return Outcome(plan=plan)
+            data = TenantData(scope)
+            for row in plan.rows:
+                if row.state is RowState.UPDATE:
+                    await _change_dates(data, row)
             for row in plan.new_rows:
                 assert row.new is not None
                 try:
-                    await inburgeraars.register(scope, row.new, data_key, today)
+                    await inburgeraars.register(scope, row.new, data_key, today, lookup_spent=True)
                 except ValidationFailed as failed:
                     row.errors.extend(
                         f"{FIELD_COLUMNS.get(name, name)}: {message}"

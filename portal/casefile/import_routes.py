@@ -59,6 +59,7 @@ def _import_page(
     plan: duo_import.Plan | None = None,
     error: str | None = None,
     action: str = "",
+    replace_dates: bool = False,
     status_code: int = 200,
 ) -> Template:
     return page(
@@ -66,6 +67,7 @@ def _import_page(
         "casefile/import.html",
         status_code=status_code,
         plan=plan,
+        replace_dates=replace_dates,
         error=error,
         action=action,
         columns=duo_import.COLUMNS,
@@ -102,13 +104,14 @@ class DuoImportController(Controller):
                 action=action,
                 status_code=HTTP_400_BAD_REQUEST,
             )
+        replace_dates = form.get("datums_vervangen") == "ja"
         try:
             raw = await _read_limited(upload)
             scope, key = actor_scope(request), data_key(request)
             if action == "controleren":
-                plan = await duo_import.check(scope, raw, key, today())
-                return _import_page(request, plan=plan, action=action)
-            outcome = await duo_import.run(scope, raw, key, today())
+                plan = await duo_import.check(scope, raw, key, today(), replace_dates=replace_dates)
+                return _import_page(request, plan=plan, action=action, replace_dates=replace_dates)
+            outcome = await duo_import.run(scope, raw, key, today(), replace_dates=replace_dates)
         except duo_import.FileRefused as refused:
             status = (
                 HTTP_413_REQUEST_ENTITY_TOO_LARGE
@@ -120,12 +123,22 @@ class DuoImportController(Controller):
             await upload.close()
         if not outcome.plan.ok:
             return _import_page(
-                request, plan=outcome.plan, action=action, status_code=HTTP_400_BAD_REQUEST
+                request,
+                plan=outcome.plan,
+                action=action,
+                replace_dates=replace_dates,
+                status_code=HTTP_400_BAD_REQUEST,
             )
         created, skipped = outcome.created, outcome.plan.skipped
+        updated = outcome.plan.updates
         flash(
             request,
             f"{created} {'inburgeraar' if created == 1 else 'inburgeraars'} ingeschreven, "
-            f"{skipped} overgeslagen.",
+            + (
+                f"{updated} {'dossier' if updated == 1 else 'dossiers'} bijgewerkt, "
+                if updated
+                else ""
+            )
+            + f"{skipped} overgeslagen.",
         )
         return Redirect(path=f"/r/{slug}/inburgeraars", status_code=303)

@@ -12,7 +12,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from portal.casefile import timeline
+from portal.casefile import bsn_lookups, timeline
 from portal.casefile.pip_rules import DEADLINE_WARNING, PIP_DEADLINE, deadline_state, pip_deadline
 from portal.casefile.tables import Inburgeraar
 from portal.core import audit, bsn
@@ -94,6 +94,11 @@ class InburgeraarFilter:
     deadline: str = ""
 
 
+# What a registration hears about a number it may not know more of: the same words whether
+# the number is at another gemeente or cannot be taken for any other reason.
+NOT_HERE = "Dit {label} kan hier niet worden ingeschreven. Neem contact op met het regiobureau."
+
+
 def subject(inburgeraar_id: int) -> str:
     return f"inburgeraar:{inburgeraar_id}"
 
@@ -110,6 +115,18 @@ def parse_date(raw: str) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         return None
+
+
+CHECK_DATE = "Controleer de dag en de maand."
+
+
+def impossible_date(raw: str) -> bool:
+    """Written as a date (dd-mm-jjjj or jjjj-mm-dd) but no day of the calendar: 31-02-1990."""
+    text = raw.strip()
+    shaped = (len(text) == 10 and text[2] == "-" and text[5] == "-") or (
+        len(text) == 10 and text[4] == "-" and text[7] == "-"
+    )
+    return shaped and text.replace("-", "").isdigit() and parse_date(text) is None
 
 
 def _require_regievoerder(scope: Scope) -> None:
@@ -131,7 +148,9 @@ def _validated(new: NewInburgeraar, check: Checker, today: date) -> dict[str, An
     check.require("given_names", given, "de voornamen")
     check.require("family_name", family, "de achternaam")
     birth = parse_date(new.birth_date)
-    if birth is None:
+    if impossible_date(new.birth_date):
+        check.fail("birth_date", f"De datum {new.birth_date.strip()} bestaat niet. {CHECK_DATE}")
+    elif birth is None:
         check.fail("birth_date", "Vul de geboortedatum in als dd-mm-jjjj.")
     elif birth > today or birth.year < 1900:
         check.fail("birth_date", "Deze geboortedatum kan niet kloppen.")
@@ -144,7 +163,9 @@ def _validated(new: NewInburgeraar, check: Checker, today: date) -> dict[str, An
     ):
         raw = getattr(new, field)
         dates[field] = parse_date(raw)
-        if raw.strip() and dates[field] is None:
+        if impossible_date(raw):
+            check.fail(field, f"De datum {raw.strip()} bestaat niet. {CHECK_DATE}")
+        elif raw.strip() and dates[field] is None:
             check.fail(field, f"Vul de datum van {label} in als dd-mm-jjjj.")
         elif dates[field] and dates[field] > today:
             check.fail(field, f"De datum van {label} kan niet in de toekomst liggen.")
@@ -175,13 +196,21 @@ def validate_new(new: NewInburgeraar, today: date) -> dict[str, str]:
 
 
 async def find_duplicates(
-    scope: Scope, number: str, v_nummer: str | None, data_key: str
+    scope: Scope,
+    number: str,
+    v_nummer: str | None,
+    data_key: str,
+    *,
+    regio: TenantData | None = None,
 ) -> dict[str, str]:
     """Duplicates anywhere in the regio; the message names the record only if the actor may
-    see it. Looks across the regio (an audited system view) because the actor cannot see
-    other gemeenten."""
+    see it, and is otherwise the same neutral one whatever the reason (no BSN oracle). Looks
+    across the regio (an audited system view) because the actor cannot see other gemeenten:
+    a caller spends the look-up first (`bsn_lookups.spend`). A caller checking many numbers
+    (a DUO file) passes the one system view it asked for as `regio`."""
     mine = TenantData(scope)
-    regio = await mine.as_system("duplicate check of a BSN or V-nummer")
+    if regio is None:
+        regio = await mine.as_system("duplicate check of a BSN or V-nummer")
     errors: dict[str, str] = {}
     checks = [("bsn", Inburgeraar.bsn_index == bsn.index(number, data_key), "BSN")]
     if v_nummer:
@@ -202,19 +231,27 @@ async def find_duplicates(
                 f"(dossier {visible['id']})."
             )
         else:
-            errors[field] = (
-                f"Dit {label} is in de regio al bij een andere gemeente ingeschreven. Neem contact "
-                "op met het regiobureau."
-            )
+            errors[field] = NOT_HERE.format(label=label)
     return errors
 
 
-async def register(scope: Scope, new: NewInburgeraar, data_key: str, today: date) -> int:
-    """Register an inburgeraar in the regievoerder's own gemeente; returns the id."""
+async def register(
+    scope: Scope, new: NewInburgeraar, data_key: str, today: date, *, lookup_spent: bool = False
+) -> int:
+    """Register an inburgeraar in the regievoerder's own gemeente; returns the id.
+
+    The duplicate check looks at the whole regio, so it is a budgeted, audited look-up
+    (`bsn_lookups.spend`); a caller that has spent it already for a whole file (the DUO
+    import) says so with `lookup_spent`."""
     _require_regievoerder(scope)
     check = Checker()
     values = _validated(new, check, today)
     check.done()
+    if not lookup_spent:
+        try:
+            await bsn_lookups.spend(scope, [bsn.index(values["number"], data_key)])
+        except bsn_lookups.TooManyLookups as exhausted:
+            raise ValidationFailed({"bsn": str(exhausted)}) from None
     data = TenantData(scope)
     async with write_transaction():
         for field, message in (

@@ -6,6 +6,7 @@ import csv
 import io
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from litestar import Controller, Request, Response, get, post
@@ -38,6 +39,7 @@ from portal.core.pagination import PageRequest
 from portal.core.validation import ValidationFailed
 from portal.web.flash import flash
 from portal.web.request_values import actor_scope, data_key, form_text
+from portal.web.search import read_search
 from portal.web.templating import page
 from tenants import organisations
 from tenants.roles import OrganisationKind, Role
@@ -126,31 +128,26 @@ class InburgeraarController(Controller):
         self,
         request: Request,
         slug: FromPath[str],
-        zoek: FromQuery[str] = "",
         leerroute: FromQuery[str] = "",
         status: FromQuery[str] = "",
         termijn_pip: FromQuery[str] = "",
         pagina: FromQuery[str] = "1",
     ) -> Template:
+        search = read_search(request, "zoek")
         filters = inburgeraars.InburgeraarFilter(
-            search=zoek, leerroute=leerroute, status=status, deadline=termijn_pip
+            search=search.text("zoek"), leerroute=leerroute, status=status, deadline=termijn_pip
         )
         result = await inburgeraars.list_inburgeraars(
             actor_scope(request), filters, PageRequest.parse(pagina), data_key(request), today()
         )
-        params = {
-            "zoek": zoek,
-            "leerroute": leerroute,
-            "status": status,
-            "termijn_pip": termijn_pip,
-        }
+        params = search.link_params(leerroute=leerroute, status=status, termijn_pip=termijn_pip)
         return page(
             request,
             "casefile/inburgeraars.html",
             result=result,
             links=result.with_links(request.url.path, params),
             filters=filters,
-            export_query="&".join(f"{k}={v}" for k, v in params.items() if v),
+            export_query=urlencode(params),
             leerroute_options=list(LEERROUTE_LABELS.items()),
             status_options=list(STATUS_LABELS.items()),
             deadline_options=DEADLINE_OPTIONS,
@@ -161,13 +158,15 @@ class InburgeraarController(Controller):
         self,
         request: Request,
         slug: FromPath[str],
-        zoek: FromQuery[str] = "",
         leerroute: FromQuery[str] = "",
         status: FromQuery[str] = "",
         termijn_pip: FromQuery[str] = "",
     ) -> Response:
         filters = inburgeraars.InburgeraarFilter(
-            search=zoek, leerroute=leerroute, status=status, deadline=termijn_pip
+            search=read_search(request, "zoek").text("zoek"),
+            leerroute=leerroute,
+            status=status,
+            deadline=termijn_pip,
         )
         rows = await inburgeraars.export_rows(
             actor_scope(request), filters, data_key(request), today()
@@ -565,14 +564,14 @@ class TaskController(Controller):
         status: FromQuery[str] = "actief",
         te_laat: FromQuery[str] = "",
         binnenkort: FromQuery[str] = "",
-        zoek: FromQuery[str] = "",
         pagina: FromQuery[str] = "1",
     ) -> Template:
+        search = read_search(request, "zoek")
         filters = pip_tasks.TaskFilter(
             status=status,
             overdue_only=bool(te_laat),
             due_within_days=pip_tasks.SOON_DAYS if binnenkort else None,
-            search=zoek,
+            search=search.text("zoek"),
         )
         result, counts = await pip_tasks.my_tasks(
             actor_scope(request), filters, PageRequest.parse(pagina), today()
@@ -584,7 +583,7 @@ class TaskController(Controller):
             counts=counts,
             links=result.with_links(
                 request.url.path,
-                {"status": status, "te_laat": te_laat, "binnenkort": binnenkort, "zoek": zoek},
+                search.link_params(status=status, te_laat=te_laat, binnenkort=binnenkort),
             ),
             soon_days=pip_tasks.SOON_DAYS,
             filters=filters,

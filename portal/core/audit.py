@@ -182,3 +182,44 @@ async def batches(
             return
         yield rows
         before = rows[-1]["id"]
+
+
+def _entry(actor: Auditable, event: AuditEvent, now: datetime) -> AuditEntry:
+    origin = actor.origin
+    return AuditEntry(
+        occurred_at=now,
+        trace_id=origin.trace_id if origin else "job",
+        tenant_id=actor.tenant_id,
+        actor_person_id=actor.person_id,
+        actor_organisation_id=actor.organisation_id,
+        actor_role=actor.role,
+        action=event.action,
+        object_type=event.object_type,
+        object_id=None if event.object_id is None else str(event.object_id),
+        subject_ref=event.subject_ref,
+        result=event.result,
+        origin_ip=origin.ip if origin else None,
+        purpose=origin.route if origin else None,
+    )
+
+
+async def record_many(actor: Auditable, events: list[AuditEvent]) -> None:
+    """Append one entry per event, many to an INSERT (the look-ups of a whole file). For
+    events that are each their own processing: no entry is merged with an earlier one."""
+    now = datetime.now(UTC)
+    # SQLite builds may allow no more than 999 parameters in one statement.
+    for start in range(0, len(events), 60):
+        chunk = events[start : start + 60]
+        await AuditEntry.insert(*(_entry(actor, event, now) for event in chunk)).run()
+
+
+async def count_recent(person_id: int, tenant_id: int, action: str, since: datetime) -> int:
+    """How many entries with this action (result ok) a person made in a regio since a time:
+    the budget of look-ups is kept in the log that records them."""
+    return await AuditEntry.count().where(
+        (AuditEntry.actor_person_id == person_id)
+        & (AuditEntry.tenant_id == tenant_id)
+        & (AuditEntry.action == action)
+        & (AuditEntry.result == "ok")
+        & (AuditEntry.occurred_at >= since)
+    )

@@ -11,6 +11,8 @@ import base64
 import hashlib
 import hmac
 import os
+import re
+from urllib.parse import unquote_plus
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from stdnum.exceptions import ValidationError
@@ -31,6 +33,31 @@ def normalise(raw: str) -> str:
         return stdnum_bsn.validate(digits)
     except ValidationError as exc:
         raise InvalidBsn("Dit BSN klopt niet (de elfproef faalt). Controleer het nummer.") from exc
+
+
+# Nine digits, perhaps grouped by single spaces, dots or dashes ("123.456.782"), not part of
+# a longer number.
+_NINE_DIGITS = re.compile(r"(?<![0-9])[0-9](?:[ .-]?[0-9]){8}(?![0-9])")
+MASK = "*********"
+
+
+def _passes_elfproef(match: re.Match[str]) -> bool:
+    return stdnum_bsn.is_valid("".join(ch for ch in match.group() if ch.isdigit()))
+
+
+def contains(text: str) -> bool:
+    """Whether a text (a URL, a query string, a log line; percent-encoding is undone first)
+    holds a nine-digit number that passes the elfproef, that is: possibly a BSN."""
+    return any(_passes_elfproef(m) for m in _NINE_DIGITS.finditer(unquote_plus(text)))
+
+
+def mask(text: str) -> str:
+    """The text with every possible BSN in it replaced by asterisks (percent-encoding is
+    undone first, so an encoded number cannot slip through)."""
+    decoded = unquote_plus(text)
+    if not contains(decoded):
+        return text
+    return _NINE_DIGITS.sub(lambda m: MASK if _passes_elfproef(m) else m.group(), decoded)
 
 
 def _derive(data_key: str, purpose: bytes) -> bytes:

@@ -13,36 +13,42 @@ from portal.core.pagination import PageRequest
 from portal.core.validation import ValidationFailed
 from portal.web.audit_search import PAGE_SIZE, AuditSearch, export, search
 from portal.web.request_values import actor_scope
+from portal.web.search import Search, read_search
 from portal.web.templating import page
 from tenants.roles import Role
 
+# Free text (a name, a number) travels as a search token, never in the URL (search.py).
+TEXT_FIELDS = ("naam", "dossier", "medewerker")
 
-def _form(
-    naam: str, dossier: str, medewerker: str, organisatie: str, van: str, tot: str
-) -> AuditSearch:
-    return AuditSearch(
-        naam=naam, dossier=dossier, medewerker=medewerker, organisatie=organisatie, van=van, tot=tot
+
+def _form(request: Request, organisatie: str, van: str, tot: str) -> tuple[AuditSearch, Search]:
+    found = read_search(request, *TEXT_FIELDS)
+    form = AuditSearch(
+        naam=found.text("naam"),
+        dossier=found.text("dossier"),
+        medewerker=found.text("medewerker"),
+        organisatie=organisatie,
+        van=van,
+        tot=tot,
     )
+    return form, found
 
 
 @get("/r/{slug:str}/auditlog", guards=[allow(Role.PRIVACY)], name="auditlog")
 async def auditlog(
     request: Request,
     slug: FromPath[str],
-    naam: FromQuery[str] = "",
-    dossier: FromQuery[str] = "",
-    medewerker: FromQuery[str] = "",
     organisatie: FromQuery[str] = "",
     van: FromQuery[str] = "",
     tot: FromQuery[str] = "",
     pagina: FromQuery[str] = "1",
 ) -> Template:
-    return await _page(request, _form(naam, dossier, medewerker, organisatie, van, tot), pagina)
+    return await _page(request, *_form(request, organisatie, van, tot), pagina)
 
 
-async def _page(request: Request, form: AuditSearch, pagina: str) -> Template:
+async def _page(request: Request, form: AuditSearch, texts: Search, pagina: str) -> Template:
     found = await search(actor_scope(request), form, PageRequest.parse(pagina, size=PAGE_SIZE))
-    params = form.params()
+    params = texts.link_params(organisatie=form.organisatie, van=form.van, tot=form.tot)
     return page(
         request,
         "portal/auditlog.html",
@@ -61,21 +67,18 @@ async def _page(request: Request, form: AuditSearch, pagina: str) -> Template:
 async def auditlog_export(
     request: Request,
     slug: FromPath[str],
-    naam: FromQuery[str] = "",
-    dossier: FromQuery[str] = "",
-    medewerker: FromQuery[str] = "",
     organisatie: FromQuery[str] = "",
     van: FromQuery[str] = "",
     tot: FromQuery[str] = "",
     formaat: FromQuery[str] = "excel",
 ) -> Stream | Template:
-    form = _form(naam, dossier, medewerker, organisatie, van, tot)
+    form, texts = _form(request, organisatie, van, tot)
     flavour = Flavour.RFC4180 if formaat == Flavour.RFC4180 else Flavour.EXCEL
     try:
         body = await export(actor_scope(request), form, flavour)
     except ValidationFailed:
         # The page shows every message beside its field.
-        return await _page(request, form, "1")
+        return await _page(request, form, texts, "1")
     name = "auditlog.csv" if flavour is Flavour.EXCEL else "auditlog-rfc4180.csv"
     media = "text/csv; charset=utf-8" + ("" if flavour is Flavour.EXCEL else "; header=present")
     return Stream(

@@ -34,6 +34,7 @@ from litestar.status_codes import (
 from portal.auth.guards import OtherRegio
 from portal.auth.throttle import TooManyAttempts
 from portal.core.validation import ValidationFailed
+from portal.web.access_log import BsnInUrl
 from portal.web.templating import page
 from tenants.scoped import NotFound, ProtectedField, ScopeError, is_valid_id
 
@@ -176,6 +177,10 @@ def handle_number_out_of_range(request: Request, exc: Exception) -> Response:
     )
 
 
+def handle_bsn_in_url(request: Request, exc: BsnInUrl) -> Response:
+    return error_page(request, HTTP_400_BAD_REQUEST, exc.detail)
+
+
 def handle_server_error(request: Request, exc: Exception) -> Response:
     log.exception("Unhandled error on %s", request.url.path, exc_info=exc)
     return error_page(request, HTTP_500_INTERNAL_SERVER_ERROR)
@@ -191,6 +196,7 @@ EXCEPTION_HANDLERS = {
     TooManyAttempts: handle_throttled,
     ProtectedField: handle_bad_input,
     ValidationFailed: handle_bad_input,
+    BsnInUrl: handle_bsn_in_url,
     HTTPException: handle_http,
     # SQLite refuses integers beyond 64 bits in Python; asyncpg refuses to send one beyond
     # the column's size, and PostgreSQL refuses one beyond its arithmetic.

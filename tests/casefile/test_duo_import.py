@@ -52,10 +52,10 @@ def _csv(*rows: tuple[str, ...], sep: str = ",", bom: bool = False) -> bytes:
     return (("\ufeff" if bom else "") + text).encode("utf-8")
 
 
-async def _send(client: AsyncTestClient, content: bytes, action: str):
+async def _send(client: AsyncTestClient, content: bytes, action: str, **extra: str):
     return await client.post(
         PAGE,
-        data={"actie": action, "_csrf_token": await token(client, PAGE)},
+        data={"actie": action, "_csrf_token": await token(client, PAGE), **extra},
         files={"bestand": ("signalen.csv", content, "text/csv")},
         follow_redirects=False,
     )
@@ -121,14 +121,23 @@ async def test_dry_run_shows_each_error_with_its_row_and_stores_nothing(
     assert "Rij 3: bsn: Dit BSN klopt niet (de elfproef faalt)" in text
     assert "Rij 4: gebeurtenis: Deze gebeurtenis wordt (nog) niet ingelezen (SS128)." in text
     assert "Rij 5: datum_inschrijving_brp: Bij SS139 is de datum van inschrijving" in text
-    assert "Rij 7: bsn: Dit BSN is in de regio al bij een andere gemeente ingeschreven" in text
-    assert "Bekele" not in text
-    assert "Rij 9: geboortedatum: Vul de geboortedatum in als dd-mm-jjjj." in text
+    assert (
+        "Rij 7: bsn: Dit BSN kan hier niet worden ingeschreven. Neem contact op met het "
+        "regiobureau." in text
+    )
+    assert "Bekele" not in text and "andere gemeente" not in text
+    assert (
+        "Rij 9: geboortedatum: De datum 31-02-1990 bestaat niet. Controleer de dag en de maand."
+        in text
+    )
     assert "Rij 10: doelgroep: Vul asielstatushouder, gezinsmigrant of overig in." in text
     assert "Rij 11: datum_plicht: Vul de datum van de start van de plicht in." in text
+    # Haddad's BSN with another birth date: a conflict, both sides shown, not a silent skip.
     haddad = re.search(r"<td[^>]*>8</td>.*?</tr>", text, re.S).group(0)
-    assert "Amina Haddad" in haddad and "staat er al (wordt overgeslagen)" in haddad
-    assert "9 regels hebben een fout" in text
+    assert "Conflict" in haddad and "staat er al" not in haddad
+    assert "14-03-1995" in haddad and "12-04-1991" in haddad
+    assert haddad.count("Amina Haddad") == 3  # the row, the file side, the case side
+    assert "9 regels hebben een fout" in text and "1 regel heeft een BSN uit uw dossier" in text
     for table, count in before.items():
         assert await _count(table) == count, table
     assert not await _found(client, "Goed")
@@ -142,7 +151,8 @@ async def test_import_creates_the_cases_once_and_a_second_import_skips_them(
     content = _csv(
         _row("999990081", "Rahimi", given="Noor", v_nummer="2301456801"),
         _row("999990093", "Karimi", gebeurtenis="SS101", doelgroep="gezinsmigrant", brp=""),
-        _row("999990019", "Haddad", given="Amina"),
+        # Haddad as the case knows her, with other dates: skipped, dates left as they are.
+        _row("999990019", "Haddad", given="Amina", birth="12-04-1991"),
     )
     before = await _count("inburgeraar")
     done = await _send(client, content, "importeren")
@@ -297,3 +307,88 @@ async def test_a_failure_on_row_n_rolls_back_rows_1_to_n(
     assert await _count("audit_entry", "WHERE action = 'create'") == creates
     assert await _count("audit_entry", "WHERE action = 'import' AND result = 'ok'") == 0
     assert not await _found(client, "Eerste") and not await _found(client, "Tweede")
+
+
+async def test_every_error_of_a_row_is_shown_at_once(client: AsyncTestClient) -> None:
+    await login(client, "regievoerder@alkmaar.demo")
+    content = _csv(
+        _row(
+            "123456789",
+            "",
+            gebeurtenis="SS128",
+            birth="31-02-1990",
+            doelgroep="vluchteling",
+            plicht="",
+        ),
+        # Heiloo's Bekele: the regio's answer comes with the row's other errors, not after.
+        _row("999990056", "Elders", birth="30-02-1990", brp="2026-02-30"),
+    )
+    text = (await _send(client, content, "controleren")).text
+    for message in (
+        "Rij 2: gebeurtenis: Deze gebeurtenis wordt (nog) niet ingelezen (SS128).",
+        "Rij 2: bsn: Dit BSN klopt niet (de elfproef faalt).",
+        "Rij 2: geslachtsnaam: ",
+        "Rij 2: geboortedatum: De datum 31-02-1990 bestaat niet. Controleer de dag en de maand.",
+        "Rij 2: doelgroep: Vul asielstatushouder, gezinsmigrant of overig in.",
+        "Rij 2: datum_plicht: Vul de datum van de start van de plicht in.",
+        "Rij 3: bsn: Dit BSN kan hier niet worden ingeschreven.",
+        "Rij 3: geboortedatum: De datum 30-02-1990 bestaat niet.",
+        "Rij 3: datum_inschrijving_brp: De datum 2026-02-30 bestaat niet.",
+    ):
+        assert message in text, message
+
+
+async def _case_dates(family_name: str) -> tuple[int, str, str]:
+    row = (
+        await current_engine().run_ddl(
+            "SELECT id, plicht_start, brp_date FROM inburgeraar "  # noqa: S608 (test literal)
+            f"WHERE family_name = '{family_name}'"
+        )
+    )[0]
+    return row["id"], str(row["plicht_start"] or "")[:10], str(row["brp_date"] or "")[:10]
+
+
+async def test_an_ss139_fills_the_brp_date_of_a_known_case_and_replaces_one_only_when_asked(
+    client: AsyncTestClient,
+) -> None:
+    await login(client, "regievoerder@alkmaar.demo")
+    ss101 = _csv(_row("999990081", "Rahimi", gebeurtenis="SS101", brp=""))
+    assert (await _send(client, ss101, "importeren")).status_code == 303
+    case_id, _, brp_date = await _case_dates("Rahimi")
+    assert brp_date == ""
+
+    # SS139 for the known BSN: the empty BRP date is filled, with a note on the timeline.
+    brp = TODAY - timedelta(days=10)
+    ss139 = _csv(_row("999990081", "Rahimi", brp=brp.isoformat()))
+    checked = await _send(client, ss139, "controleren")
+    assert "staat er al, datums worden bijgewerkt" in checked.text
+    assert f"Inschrijving BRP: wordt {brp:%d-%m-%Y} (nu leeg)" in checked.text
+    assert 'name="datums_vervangen"' not in checked.text
+    assert (await _send(client, ss139, "importeren")).status_code == 303
+    listing = await client.get("/r/alkmaar/inburgeraars")
+    assert "0 inburgeraars ingeschreven, 1 dossier bijgewerkt, 0 overgeslagen." in listing.text
+    assert (await _case_dates("Rahimi"))[2] == brp.isoformat()
+    case = (await client.get(f"/r/alkmaar/inburgeraars/{case_id}")).text
+    assert f"Inschrijving BRP: {brp:%d-%m-%Y} (was leeg), uit DUO-signaal SS139" in case
+
+    # Another BRP date: shown, offered, and only replaced when the regievoerder ticks it.
+    later = TODAY - timedelta(days=5)
+    other = _csv(_row("999990081", "Rahimi", brp=later.isoformat()))
+    checked = await _send(client, other, "controleren")
+    assert (
+        f"Inschrijving BRP: in het bestand {later:%d-%m-%Y}, in het dossier {brp:%d-%m-%Y}: "
+        "blijft staan" in checked.text
+    )
+    assert 'name="datums_vervangen"' in checked.text
+    assert (await _send(client, other, "importeren")).status_code == 303
+    assert (await _case_dates("Rahimi"))[2] == brp.isoformat()
+    updates = await _count("audit_entry", f"WHERE action = 'update' AND object_id = '{case_id}'")
+    replaced = await _send(client, other, "importeren", datums_vervangen="ja")
+    assert replaced.status_code == 303
+    assert (await _case_dates("Rahimi"))[2] == later.isoformat()
+    case = (await client.get(f"/r/alkmaar/inburgeraars/{case_id}")).text
+    assert f"Inschrijving BRP: {later:%d-%m-%Y} (was {brp:%d-%m-%Y})" in case
+    assert (
+        await _count("audit_entry", f"WHERE action = 'update' AND object_id = '{case_id}'")
+        == updates + 1
+    )
