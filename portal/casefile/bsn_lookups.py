@@ -19,6 +19,7 @@ from portal.core import audit
 from portal.core.database import write_transaction
 from tenants.scope import Scope
 
+# The entries are written out with this literal action too: the audit-sentence test reads it.
 ACTION = "bsn_lookup"
 # A real DUO file has at most 1,000 rows: checking it, importing it and checking it once
 # more after a correction fits in an hour.
@@ -63,10 +64,14 @@ async def spend(scope: Scope, indexes: list[str]) -> None:
         if len(indexes) <= remaining:
             await audit.record_many(
                 scope,
-                [audit.AuditEvent(ACTION, "inburgeraar", subject_ref=subject(i)) for i in indexes],
+                [
+                    audit.AuditEvent("bsn_lookup", "inburgeraar", subject_ref=subject(i))
+                    for i in indexes
+                ],
             )
             return
         await audit.record(
-            scope, audit.AuditEvent(ACTION, "inburgeraar", object_id=len(indexes), result="refused")
+            scope,
+            audit.AuditEvent("bsn_lookup", "inburgeraar", object_id=len(indexes), result="refused"),
         )
     raise TooManyLookups(remaining)
