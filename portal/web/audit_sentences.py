@@ -31,7 +31,6 @@ PHRASES: dict[tuple[str, str], str] = {
     ("activate_membership", "membership"): "zette een rol van {object} weer aan",
     ("deactivate_membership", "membership"): "zette een rol van {object} uit",
     ("invite", "invitation"): "verstuurde {object}",
-    ("withdraw", "invitation"): "trok {object} in",
     ("accept", "invitation"): "nam {object} aan",
     ("decline", "invitation"): "sloeg {object} af",
     ("change_password", "session"): "wijzigde het eigen wachtwoord",
