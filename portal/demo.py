@@ -82,6 +82,14 @@ REGIOS = {
                 "VluchtelingenWerk Noord-Holland",
                 Role.BEGELEIDER,
             ),
+            # The participatie partner works the MAP tasks; the begeleider role is the one
+            # a participatie organisation holds (tenants/roles.py).
+            DemoPerson(
+                "participatie@alkmaar.demo",
+                "Pieter Participatie",
+                "Werkkracht Participatie",
+                Role.BEGELEIDER,
+            ),
             DemoPerson(
                 "privacy@alkmaar.demo",
                 "Pim Privacy",
@@ -134,6 +142,14 @@ REGIOS = {
     ),
 }
 
+# How an inburgeraar reaches the gemeente (printed on their plan).
+CONTACTS = {
+    "Gemeente Alkmaar": {
+        "contact_email": "inburgering@alkmaar.demo",
+        "contact_phone": "072 548 88 88",
+    }
+}
+
 SUPERADMIN = ("superadmin@portal.demo", "Sanne Superadmin")
 
 LOGINS = [
@@ -181,7 +197,9 @@ async def _seed_tenancy() -> list[str]:
                     .first()
                 )
                 if row is None:
-                    org_ids[name] = await data.insert(Organisation, name=name, kind=kind.value)
+                    org_ids[name] = await data.insert(
+                        Organisation, name=name, kind=kind.value, **CONTACTS.get(name, {})
+                    )
                     created.append(f"organisation {name}")
                 else:
                     org_ids[name] = row["id"]

@@ -180,6 +180,16 @@ async def regio_session_idle_minutes(tenant_id: int) -> int | None:
     return row["session_idle_minutes"] if row else None
 
 
+async def regio_partner_access_days(tenant_id: int) -> int:
+    """The regio's "inzage na einde werk" in days."""
+    row = await Regio.select(Regio.partner_access_days).where(Regio.id == tenant_id).first()
+    return row["partner_access_days"] if row else 0
+
+
+async def set_regio_partner_access_days(tenant_id: int, days: int) -> None:
+    await Regio.update({Regio.partner_access_days: days}).where(Regio.id == tenant_id)
+
+
 async def organisation_count(tenant_id: int) -> int:
     """Number of organisations in a regio, for the platform overview (no names)."""
     return await Organisation.count().where(Organisation.tenant == tenant_id)

@@ -356,15 +356,23 @@ class RegioSettingsController(Controller):
         current = await regio_settings.get_regio_settings(
             actor_scope(request), request.app.state.settings
         )
-        return page(request, "tenants/regio_settings.html", current=current, errors={}, value=None)
+        return page(request, "tenants/regio_settings.html", current=current, errors={}, values={})
 
     @post("/")
     async def save(self, request: Request, slug: FromPath[str]) -> Template | Redirect:
         form = await request.form()
-        raw = form_text(form, "session_idle_minutes")
+        values = {
+            "session_idle_minutes": form_text(form, "session_idle_minutes"),
+            "partner_access_days": form_text(form, "partner_access_days"),
+        }
         settings = request.app.state.settings
         try:
-            await regio_settings.set_session_idle_minutes(actor_scope(request), settings, raw)
+            await regio_settings.save_regio_settings(
+                actor_scope(request),
+                settings,
+                values["session_idle_minutes"],
+                values["partner_access_days"],
+            )
         except ValidationFailed as failed:
             current = await regio_settings.get_regio_settings(actor_scope(request), settings)
             return page(
@@ -373,7 +381,7 @@ class RegioSettingsController(Controller):
                 status_code=400,
                 current=current,
                 errors=failed.errors,
-                value=raw,
+                values=values,
             )
         flash(request, "De instellingen van de regio zijn opgeslagen.")
         return Redirect(path=f"/r/{slug}/instellingen", status_code=303)

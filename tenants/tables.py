@@ -30,6 +30,9 @@ class Regio(Table, tablename="regio"):
     active = Boolean(default=True, null=False)
     # A regio may shorten sessions (never lengthen them beyond the platform settings).
     session_idle_minutes = Integer(null=True, default=None)
+    # "Inzage na einde werk": days a partner still reads what it wrote on a task after the
+    # work ended (tenants/regio_settings.py; 0 ends it the same day).
+    partner_access_days = Integer(null=False, default=14)
     created_at = Timestamptz(default=TimestamptzNow(), null=False)
 
 

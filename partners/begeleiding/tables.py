@@ -14,7 +14,7 @@ from piccolo.columns import Date, ForeignKey, OnDelete, Text, Timestamptz, Varch
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from portal.casefile.tables import Inburgeraar, PipTask
+from portal.casefile.tables import Inburgeraar, PipTask, named_tasks
 from tenants.roles import Role
 from tenants.scope import Scope
 from tenants.scoped import Visibility, register_policy
@@ -83,17 +83,6 @@ class PvtWorkshop(Table, tablename="pvt_workshop"):
     updated_at = Timestamptz(default=TimestamptzNow(), null=False)
 
 
-def _tasks_named_to(scope: Scope):
-    # As the case file's rule (portal/casefile/tables.py): named to this person *for this
-    # organisation*, and not lapsed.
-    return PipTask.select(PipTask.id).where(
-        (PipTask.tenant == scope.tenant_id)
-        & (PipTask.assigned_person == scope.person_id)
-        & (PipTask.assigned_organisation == scope.organisation_id)
-        & (PipTask.status != "vervallen")
-    )
-
-
 def _cases_of_gemeente(scope: Scope):
     return Inburgeraar.select(Inburgeraar.id).where(
         (Inburgeraar.tenant == scope.tenant_id) & (Inburgeraar.gemeente == scope.organisation_id)
@@ -103,7 +92,9 @@ def _cases_of_gemeente(scope: Scope):
 def _track_rule(table: type[Begeleiding] | type[Pvt], *, write: bool):
     def rule(scope: Scope) -> Visibility:
         if scope.role is Role.BEGELEIDER:
-            return table.task.is_in(_tasks_named_to(scope))
+            # As the task itself (portal/casefile/tables.py): written while the work is
+            # open, read until the regio's "inzage na einde werk" has passed.
+            return table.task.is_in(named_tasks(scope, write=write))
         if scope.role is Role.REGIEVOERDER and not write:
             return table.inburgeraar.is_in(_cases_of_gemeente(scope))
         return scope.role is Role.SYSTEM

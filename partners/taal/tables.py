@@ -24,7 +24,12 @@ from piccolo.columns import (
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from portal.casefile.tables import Inburgeraar, PipTask
+from portal.casefile.tables import (
+    Inburgeraar,
+    PipTask,
+    cases_in_reach,
+    cases_with_open_work,
+)
 from tenants.roles import Role
 from tenants.scope import Scope
 from tenants.scoped import (
@@ -224,12 +229,17 @@ def _own_school(table: type[Table]) -> Rule:
     return rule
 
 
-def _school_or_gemeente(table: type[Table]) -> Rule:
-    """The school's own rows, or the rows about the gemeente's own inburgeraars."""
+def _school_or_gemeente(table: type[Table], *, write: bool = False) -> Rule:
+    """The school's own rows about the people it still works for (read: open work, or work
+    that ended within the regio's "inzage na einde werk"; write: open work only; never a
+    closed case), or the rows about the gemeente's own inburgeraars."""
+    cases = cases_with_open_work if write else cases_in_reach
 
     def rule(scope: Scope) -> Visibility:
         if scope.role is Role.TAALAANBIEDER:
-            return table.organisation == scope.organisation_id  # type: ignore[attr-defined]
+            return (table.organisation == scope.organisation_id) & (  # type: ignore[attr-defined]
+                table.inburgeraar.is_in(cases(scope))  # type: ignore[attr-defined]
+            )
         if scope.role is Role.REGIEVOERDER:
             return table.inburgeraar.gemeente == scope.organisation_id  # type: ignore[attr-defined]
         return scope.role is Role.SYSTEM
@@ -253,7 +263,7 @@ _LEARNER_NAME = (Inburgeraar.given_names, Inburgeraar.family_name)
 register_policy(
     Enrolment,
     read=_school_or_gemeente(Enrolment),
-    write=_school_or_gemeente(Enrolment),
+    write=_school_or_gemeente(Enrolment, write=True),
     through={Enrolment.inburgeraar: (*_LEARNER_NAME, Inburgeraar.gemeente)},
 )
 register_policy(

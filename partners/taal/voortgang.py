@@ -288,6 +288,23 @@ async def file_report(scope: Scope, enrolment_id: int, form: ReportInput, today:
             .order_by(PipTask.due_date)
             .first()
         )
+        # The next report is planned and the timeline written before the answered task is
+        # closed: closing the school's last open task ends its access to the case.
+        if form.kind == "voortgang" and enrolment["status"] in REPORTING_STATUSES:
+            await _plan_next_report(
+                data,
+                enrolment["inburgeraar"],
+                scope.organisation_id,
+                today,
+                answered=due["id"] if due else None,
+            )
+        await timeline.add_event(
+            data,
+            enrolment["inburgeraar"],
+            f"taal.rapportage.{form.kind}",
+            f"{KINDS[form.kind]} ingediend (advies: {ADVICE[form.advice].lower()})",
+            organisation_id=scope.organisation_id,
+        )
         if due is not None:
             await pip_tasks.report_progress(
                 scope,
@@ -299,15 +316,6 @@ async def file_report(scope: Scope, enrolment_id: int, form: ReportInput, today:
                 ),
                 own_flow=True,
             )
-        if form.kind == "voortgang" and enrolment["status"] in REPORTING_STATUSES:
-            await _plan_next_report(data, enrolment["inburgeraar"], scope.organisation_id, today)
-        await timeline.add_event(
-            data,
-            enrolment["inburgeraar"],
-            f"taal.rapportage.{form.kind}",
-            f"{KINDS[form.kind]} ingediend (advies: {ADVICE[form.advice].lower()})",
-            organisation_id=scope.organisation_id,
-        )
         await audit.record(
             scope,
             audit.AuditEvent(
@@ -330,14 +338,23 @@ async def report_interval_days(data: TenantData) -> int:
 
 
 async def _plan_next_report(
-    data: TenantData, inburgeraar_id: int, organisation_id: int | None, today: date
+    data: TenantData,
+    inburgeraar_id: int,
+    organisation_id: int | None,
+    today: date,
+    answered: int | None = None,
 ) -> None:
-    still_open = await (
+    """Plan the next voortgangsrapportage when no other one is open (`answered` is the task
+    the report being filed closes)."""
+    others = (
         data.exists(PipTask)
         .where(PipTask.inburgeraar == inburgeraar_id)
         .where(PipTask.kind.like("taal.voortgang%"))
         .where(PipTask.status.not_in(list(pip_tasks.CLOSED)))
     )
+    if answered is not None:
+        others = others.where(PipTask.id != answered)
+    still_open = await others
     if still_open or organisation_id is None:
         return
     await pip_tasks.create_task(

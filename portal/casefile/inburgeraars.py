@@ -14,7 +14,7 @@ from typing import Any
 
 from portal.casefile import bsn_lookups, timeline
 from portal.casefile.pip_rules import DEADLINE_WARNING, PIP_DEADLINE, deadline_state, pip_deadline
-from portal.casefile.tables import Inburgeraar
+from portal.casefile.tables import Inburgeraar, cases_with_open_work, handed_over_by
 from portal.core import audit, bsn
 from portal.core.database import write_transaction
 from portal.core.pagination import Page, PageRequest
@@ -51,6 +51,9 @@ STATUS_LABELS = {
 # columns a role reads is declared with the table's policy (casefile/tables.py).
 CONTACT_COLUMNS = (
     Inburgeraar.gemeente.name.as_alias("gemeente_name"),
+    # How the gemeente is reached (also printed on the inburgeraar's plan).
+    Inburgeraar.gemeente.contact_email.as_alias("gemeente_email"),
+    Inburgeraar.gemeente.contact_phone.as_alias("gemeente_phone"),
     Inburgeraar.regievoerder.full_name.as_alias("regievoerder_name"),
     Inburgeraar.regievoerder.email.as_alias("regievoerder_email"),
 )
@@ -369,7 +372,16 @@ async def person_view(data: TenantData, inburgeraar_id: int) -> dict[str, Any]:
 
 async def get_case(scope: Scope, inburgeraar_id: int, data_key: str) -> dict[str, Any]:
     """The full case for the gemeente (BSN decrypted), or the partner's minimal view."""
-    row = await person_view(TenantData(scope), inburgeraar_id)
+    data = TenantData(scope)
+    if scope.role is not Role.REGIEVOERDER:
+        # Only open work opens the case page (for COA also the hand-over, see tables.py);
+        # ended work leaves the partner's own pages readable.
+        opens = Inburgeraar.id.is_in(cases_with_open_work(scope))
+        if scope.role is Role.COA:
+            opens = opens | handed_over_by(scope)
+        if not await data.exists(Inburgeraar).where((Inburgeraar.id == inburgeraar_id) & opens):
+            raise NotFound(f"Inburgeraar {inburgeraar_id}")
+    row = await person_view(data, inburgeraar_id)
     row["full"] = scope.role is Role.REGIEVOERDER
     cipher = row.pop("bsn_cipher", None)
     if row["full"] and cipher:
@@ -422,3 +434,68 @@ async def assign_regievoerder(scope: Scope, inburgeraar_id: int, person_raw: str
                 "assign", "inburgeraar", inburgeraar_id, subject_ref=subject(inburgeraar_id)
             ),
         )
+
+
+DATE_FIELDS = {
+    "plicht_start": "Start inburgeringsplicht",
+    "brp_date": "Inschrijving BRP",
+}
+# The kind of timeline event that keeps the history of these dates.
+DATE_EVENT = "datum.gewijzigd"
+
+
+@dataclass(frozen=True)
+class DateChange:
+    plicht_start: str
+    brp_date: str
+    reason: str
+
+
+async def change_dates(scope: Scope, inburgeraar_id: int, change: DateChange, today: date) -> int:
+    """Set or correct the start of the inburgeringsplicht and the BRP date of a case (a case
+    accepted from COA has neither). A reason is required; each changed date gets a line in
+    the case's history (the timeline) and the change is audited. Returns how many changed."""
+    _require_regievoerder(scope)
+    data = TenantData(scope)
+    # The case first: one the actor may not see is a 404, not a form message.
+    case = await data.get_writable(
+        Inburgeraar, inburgeraar_id, Inburgeraar.plicht_start, Inburgeraar.brp_date
+    )
+    check = Checker()
+    new: dict[str, date | None] = {}
+    for field, label in DATE_FIELDS.items():
+        raw = getattr(change, field).strip()
+        value = parse_date(raw)
+        if raw and value is None:
+            check.fail(field, f"Vul de datum ‘{label}’ in als dd-mm-jjjj.")
+        elif value is None and case[field] is not None:
+            check.fail(field, f"‘{label}’ kan niet leeg worden. Vul de juiste datum in.")
+        elif value and value > today:
+            check.fail(field, f"‘{label}’ kan niet in de toekomst liggen.")
+        elif value and value.year < 2000:
+            check.fail(field, f"‘{label}’ kan niet vóór 2000 liggen.")
+        new[field] = value
+    changed = {field: value for field, value in new.items() if value != case[field]}
+    reason = clean_text(change.reason, 200)
+    if changed and len(reason) < 5:
+        check.fail("reason", "Schrijf waarom de datum verandert (bijvoorbeeld: bericht van DUO).")
+    if not changed and not check.errors:
+        check.fail("plicht_start", "Er is niets veranderd. Vul een nieuwe datum in.")
+    check.done()
+    async with write_transaction():
+        await data.update(Inburgeraar, inburgeraar_id, **changed)
+        for field, value in changed.items():
+            old = case[field].strftime("%d-%m-%Y") if case[field] else "leeg"
+            await timeline.add_event(
+                data,
+                inburgeraar_id,
+                DATE_EVENT,
+                f"{DATE_FIELDS[field]}: {old} → {value:%d-%m-%Y}. Reden: {reason}",
+            )
+        await audit.record(
+            scope,
+            audit.AuditEvent(
+                "update", "inburgeraar", inburgeraar_id, subject_ref=subject(inburgeraar_id)
+            ),
+        )
+    return len(changed)

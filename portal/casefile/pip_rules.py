@@ -61,6 +61,17 @@ def effective_niveau(leerroute: str | None, niveau: str | None) -> str | None:
 def violations(facts: PipFacts, today: date) -> dict[str, str]:
     """Every broken rule, as field -> Dutch message. Empty means DUO would accept it."""
     errors: dict[str, str] = {}
+    # DUO checks the dagtekening against both dates, so a PIP without them cannot be judged.
+    if facts.plicht_start is None:
+        errors["plicht_start"] = (
+            "De start van de inburgeringsplicht ontbreekt. DUO controleert de dagtekening "
+            "daartegen. Vul de datum eerst in bij ‘Datums’ in het dossier."
+        )
+    if facts.brp_date is None:
+        errors["brp_date"] = (
+            "De datum van inschrijving in de gemeente (BRP) ontbreekt. DUO controleert de "
+            "dagtekening daartegen. Vul de datum eerst in bij ‘Datums’ in het dossier."
+        )
     when = facts.dagtekening
     if when is None:
         errors["dagtekening"] = "Vul de dagtekening van de PIP in."

@@ -16,11 +16,12 @@ from portal.casefile import task_settings, timeline
 from portal.casefile.inburgeraars import parse_date, subject
 from portal.casefile.tables import Inburgeraar, PipTask, TaskUpdate
 from portal.casefile.task_templates import Party, plan
-from portal.core import audit
+from portal.core import audit, clock
 from portal.core.database import write_transaction
 from portal.core.pagination import Page, PageRequest
 from portal.core.validation import Checker, clean_text
-from tenants.roles import Role
+from tenants import accounts, organisations
+from tenants.roles import OrganisationKind, Role
 from tenants.scope import Scope
 from tenants.scoped import NotFound, TenantData
 from tenants.tables import Organisation
@@ -70,6 +71,13 @@ def closing_flow_kinds() -> frozenset[str]:
     return frozenset(_CLOSING_FLOWS)
 
 
+async def access_ends(data: TenantData) -> date:
+    """The first day on which a partner no longer reads a task whose work ends today: today
+    plus the regio's "inzage na einde werk" (0 days: it closes at once)."""
+    days = await accounts.regio_partner_access_days(data.scope.tenant_id or 0)
+    return clock.today() + timedelta(days=days)
+
+
 def _closing_flow(kind: str) -> str | None:
     return next((how for prefix, how in _CLOSING_FLOWS.items() if kind.startswith(prefix)), None)
 
@@ -92,12 +100,32 @@ TASK_COLUMNS = (
 )
 
 
+# Whose tasks a regievoerder's "Mijn taken" shows: their gemeente's own work (the default),
+# the partners' work on the gemeente's cases, or both.
+OWNER_LABELS = {
+    "eigen": "Mijn gemeente",
+    "partners": "Partners",
+    "alle": "Allebei",
+}
+
+
 @dataclass(frozen=True)
 class TaskFilter:
     status: str = "actief"
     overdue_only: bool = False
     due_within_days: int | None = None
     search: str = ""
+    owner: str = "eigen"
+
+
+def _of_owner(query: Any, scope: Scope, owner: str) -> Any:
+    """A regievoerder's tasks narrowed to their own gemeente's or the partners' work; other
+    roles see only their organisation's tasks anyway."""
+    if scope.role is not Role.REGIEVOERDER or owner == "alle":
+        return query
+    if owner == "partners":
+        return query.where(PipTask.assigned_organisation != scope.organisation_id)
+    return query.where(PipTask.assigned_organisation == scope.organisation_id)
 
 
 @dataclass(frozen=True)
@@ -175,12 +203,18 @@ async def sync_with_pip(
             await data.update(PipTask, row["id"], pip=pip["id"])
     for kind, row in by_kind.items():
         if kind not in wanted and row["status"] not in CLOSED:
-            await data.update(PipTask, row["id"], status=TaskStatus.VERVALLEN.value, updated_at=now)
             await _note(
                 data,
                 row["id"],
                 "Vervallen: de gewijzigde PIP vraagt dit niet meer.",
                 status_to="vervallen",
+            )
+            await data.update(
+                PipTask,
+                row["id"],
+                status=TaskStatus.VERVALLEN.value,
+                updated_at=now,
+                partner_access_ends=await access_ends(data),
             )
     names = await _organisation_names(data, {*created, *moved})
     for organisation, titles in created.items():
@@ -203,9 +237,16 @@ async def lapse_open_tasks(data: TenantData, inburgeraar_id: int, reason: str) -
         .where(PipTask.status.not_in(list(CLOSED)))
     )
     now = datetime.now(UTC)
+    ends = await access_ends(data)
     for row in rows:
-        await data.update(PipTask, row["id"], status=TaskStatus.VERVALLEN.value, updated_at=now)
         await _note(data, row["id"], reason, status_to=TaskStatus.VERVALLEN.value)
+        await data.update(
+            PipTask,
+            row["id"],
+            status=TaskStatus.VERVALLEN.value,
+            updated_at=now,
+            partner_access_ends=ends,
+        )
 
 
 def _taken(count: int) -> str:
@@ -289,14 +330,15 @@ async def my_tasks(
 ) -> tuple[Page, dict[str, int]]:
     """The organisation's inbox: tasks it may see, overdue first, then by due date.
 
-    For a regievoerder these are all tasks on the cases of their gemeente."""
+    For a regievoerder these are the gemeente's own tasks, or (`filters.owner`) the
+    partners' tasks on the gemeente's cases, or both."""
     if scope.role not in (Role.REGIEVOERDER, Role.TAALAANBIEDER, Role.COA, Role.BEGELEIDER):
         raise NotFound("tasks")
     data = TenantData(scope)
     # The page's ids first, then their columns: sorting and skipping over the bare task index
     # keeps a deep page as cheap as the first, instead of joining every case before the cut.
     page_ids = (
-        _filtered(data.select(PipTask, PipTask.id), filters, today)
+        _of_owner(_filtered(data.select(PipTask, PipTask.id), filters, today), scope, filters.owner)
         .order_by(PipTask.due_date)
         .order_by(PipTask.id)
         .limit(page.size)
@@ -312,10 +354,12 @@ async def my_tasks(
         row["overdue"] = bool(
             row["due_date"] and row["due_date"] < today and row["status"] not in CLOSED
         )
-    counts = await inbox_counts(scope, today)
+    counts = await inbox_counts(scope, today, filters.owner)
     total = _total_from_counts(filters, counts)
     if total is None:
-        total = await _filtered(data.count(PipTask), filters, today)
+        total = await _of_owner(
+            _filtered(data.count(PipTask), filters, today), scope, filters.owner
+        )
     async with write_transaction():
         await audit.record(scope, audit.AuditEvent("list", "pip_task"))
     return Page(rows=rows, total=total, number=page.number, size=page.size), counts
@@ -334,14 +378,17 @@ def _total_from_counts(filters: TaskFilter, counts: dict[str, Any]) -> int | Non
     return sum(per_status.values())
 
 
-async def inbox_counts(scope: Scope, today: date) -> dict[str, Any]:
-    """Open, blocked, overdue and due-soon tasks of the scope, in two aggregate queries."""
+async def inbox_counts(scope: Scope, today: date, owner: str = "eigen") -> dict[str, Any]:
+    """Open, blocked, overdue and due-soon tasks of the scope, in two aggregate queries (for
+    a regievoerder: of their gemeente's own work unless `owner` says otherwise)."""
     data = TenantData(scope)
-    by_status = await data.select(PipTask, PipTask.status, Count()).group_by(PipTask.status)
+    by_status = await _of_owner(
+        data.select(PipTask, PipTask.status, Count()), scope, owner
+    ).group_by(PipTask.status)
     per_status = {row["status"]: row["count"] for row in by_status}
     # Due dates up to the horizon, grouped: a bounded number of rows whatever the task count.
     due = await (
-        data.select(PipTask, PipTask.due_date, Count())
+        _of_owner(data.select(PipTask, PipTask.due_date, Count()), scope, owner)
         .where(PipTask.status.not_in(list(CLOSED)))
         .where(PipTask.due_date <= today + timedelta(days=SOON_DAYS))
         .group_by(PipTask.due_date)
@@ -364,6 +411,27 @@ async def tasks_of_case(scope: Scope, inburgeraar_id: int) -> list[dict[str, Any
         .order_by(PipTask.due_date)
         .order_by(PipTask.id)
     )
+
+
+# Work between organisations that means nothing to the inburgeraar on their own plan.
+INTERNAL_TASK_KINDS = frozenset({"ontzorgen.evaluatie", "route.aanmelden"})
+
+
+async def plan_tasks(scope: Scope, inburgeraar_id: int) -> list[dict[str, Any]]:
+    """The open tasks of a case that the inburgeraar's own plan lists: only those the PIP
+    made (not a verzuim signal, a report or work added by hand between organisations), and
+    not the internal steps between the gemeente and its partners."""
+    rows = await (
+        TenantData(scope)
+        .select(PipTask, *TASK_COLUMNS)
+        .where(PipTask.inburgeraar == inburgeraar_id)
+        .where(PipTask.pip.is_not_null())
+        .where(PipTask.status.not_in(list(CLOSED)))
+        .where(PipTask.kind.not_in(list(INTERNAL_TASK_KINDS)))
+        .order_by(PipTask.due_date)
+        .order_by(PipTask.id)
+    )
+    return [row for row in rows if not row["kind"].startswith("taal.voortgang")]
 
 
 async def get_task(scope: Scope, task_id: int) -> dict[str, Any]:
@@ -430,20 +498,37 @@ async def report_progress(
         how = _closing_flow(task["kind"])
         if how and not own_flow and update.status == TaskStatus.AFGEROND.value:
             check.fail("status", how)
+        if (
+            update.status
+            and update.status != task["status"]
+            and not await data.exists(Inburgeraar).where(Inburgeraar.id == task["inburgeraar"])
+        ):
+            # A begeleidingsorganisatie's task nobody is named to yet: the colleagues see it
+            # to take it on, but the case opens only for the begeleider it is named to.
+            check.fail(
+                "status",
+                "Deze taak staat nog op naam van niemand. Neem de taak eerst op u onder "
+                "'Mijn begeleidingen'; daarna kunt u de status wijzigen.",
+            )
         check.done()
         changes: dict[str, Any] = {"updated_at": datetime.now(UTC)}
         new_status = update.status if update.status and update.status != task["status"] else None
         if new_status:
             changes["status"] = new_status
             changes["blocked_reason"] = reason if new_status == TaskStatus.GEBLOKKEERD.value else ""
+            # Ending the work starts the partner's read-only period; reopening ends it.
+            changes["partner_access_ends"] = (
+                await access_ends(data) if new_status in CLOSED else None
+            )
         if progress is not None:
             changes["progress"] = progress
         if new_status == TaskStatus.AFGEROND.value:
             changes["progress"] = 100
-        await data.update(PipTask, task_id, **changes)
         message = text or (
             f"Geblokkeerd: {reason}" if new_status == TaskStatus.GEBLOKKEERD.value else ""
         )
+        # Thread and timeline first, while the work is still open: a partner whose last open
+        # task this is no longer sees the case once it is afgerond.
         await data.insert(
             TaskUpdate,
             task=task_id,
@@ -462,12 +547,57 @@ async def report_progress(
                 f"Taak ‘{task['title']}’: {STATUS_LABELS[new_status].lower()}",
                 organisation_id=task["assigned_organisation"],
             )
+        await data.update(PipTask, task_id, **changes)
         await audit.record(
             scope,
             audit.AuditEvent(
                 "update", "pip_task", task_id, subject_ref=subject(task["inburgeraar"])
             ),
         )
+
+
+# Work the gemeente does itself (by kind prefix): only its own gemeente can hold it.
+_GEMEENTE_WORK = ("route.", "ontzorgen.", "taal.verzuim")
+# Which kinds of organisation a task kind fits; other kinds (a task added by hand) may go
+# to the gemeente itself or to any partner of the regio, never to another gemeente.
+_PARTNER_KINDS = {
+    "taal.": {OrganisationKind.TAALAANBIEDER},
+    "knm": {OrganisationKind.TAALAANBIEDER},
+    # Begeleiding, PVT and MAP: a begeleidingsorganisatie or a participatie partner (both hold
+    # the begeleider role, tenants/roles.py).
+    "map": {OrganisationKind.PARTICIPATIE, OrganisationKind.BEGELEIDING},
+    "begeleiding": {OrganisationKind.BEGELEIDING, OrganisationKind.PARTICIPATIE},
+    "pvt": {OrganisationKind.BEGELEIDING, OrganisationKind.PARTICIPATIE},
+}
+_ANY_PARTNER = {
+    OrganisationKind.TAALAANBIEDER,
+    OrganisationKind.BEGELEIDING,
+    OrganisationKind.PARTICIPATIE,
+    OrganisationKind.COA,
+}
+
+
+def _fitting_kinds(kind: str) -> tuple[set[str], bool]:
+    """The organisation kinds a task of `kind` fits, and whether the own gemeente does."""
+    if kind.startswith(_GEMEENTE_WORK):
+        return set(), True
+    fits = next(
+        (kinds for prefix, kinds in _PARTNER_KINDS.items() if kind.startswith(prefix)), None
+    )
+    if fits is not None:
+        return {k.value for k in fits}, False
+    return {k.value for k in _ANY_PARTNER}, True
+
+
+async def assignable_organisations(scope: Scope, kind: str) -> list[tuple[str, str]]:
+    """Who a regievoerder may give a task of `kind` to: the regio's active partners that fit
+    the kind, and for the gemeente's own or hand-made work their own gemeente."""
+    partner_kinds, own_gemeente = _fitting_kinds(kind)
+    return [
+        (str(row["id"]), row["name"])
+        for row in await organisations.organisation_options(scope)
+        if row["kind"] in partner_kinds or (own_gemeente and row["id"] == scope.organisation_id)
+    ]
 
 
 @dataclass(frozen=True)
@@ -478,7 +608,8 @@ class NewTask:
 
 
 async def add_task(scope: Scope, inburgeraar_id: int, new: NewTask, today: date) -> int:
-    """A task added by hand by the regievoerder, for any active organisation of the regio."""
+    """A task added by hand by the regievoerder, for their own gemeente or an active partner
+    organisation of the regio (never another gemeente)."""
     if scope.role is not Role.REGIEVOERDER:
         raise NotFound("task")
     data = TenantData(scope)
@@ -491,10 +622,11 @@ async def add_task(scope: Scope, inburgeraar_id: int, new: NewTask, today: date)
     org_id = int(new.organisation_id) if new.organisation_id.isdigit() else None
     async with write_transaction():
         await data.get(Inburgeraar, inburgeraar_id, Inburgeraar.id)
-        if org_id is None or not await data.exists(Organisation).where(
-            (Organisation.id == org_id) & Organisation.active.eq(True)
-        ):
-            check.fail("organisation_id", "Kies een actieve organisatie uit deze regio.")
+        allowed = dict(await assignable_organisations(scope, "handmatig"))
+        if org_id is None or str(org_id) not in allowed:
+            check.fail(
+                "organisation_id", "Kies uw eigen gemeente of een partnerorganisatie van de regio."
+            )
         check.done()
         task_id = await create_task(data, inburgeraar_id, org_id, "handmatig", title, due)
         await timeline.add_event(
@@ -508,7 +640,8 @@ async def add_task(scope: Scope, inburgeraar_id: int, new: NewTask, today: date)
 
 
 async def reassign(scope: Scope, task_id: int, organisation_id: str) -> None:
-    """Give an open task to another organisation; its thread goes with it."""
+    """Give an open task to another organisation that fits its kind (see
+    `assignable_organisations`); its thread goes with it."""
     if scope.role is not Role.REGIEVOERDER:
         raise NotFound("task")
     data = TenantData(scope)
@@ -516,12 +649,11 @@ async def reassign(scope: Scope, task_id: int, organisation_id: str) -> None:
     org_id = int(organisation_id) if organisation_id.isdigit() else None
     async with write_transaction():
         task = await data.get_writable(
-            PipTask, task_id, PipTask.inburgeraar, PipTask.title, PipTask.status
+            PipTask, task_id, PipTask.inburgeraar, PipTask.title, PipTask.status, PipTask.kind
         )
-        if org_id is None or not await data.exists(Organisation).where(
-            (Organisation.id == org_id) & Organisation.active.eq(True)
-        ):
-            check.fail("organisation_id", "Kies een actieve organisatie uit deze regio.")
+        allowed = dict(await assignable_organisations(scope, task["kind"]))
+        if org_id is None or str(org_id) not in allowed:
+            check.fail("organisation_id", "Kies een organisatie die deze taak kan doen.")
         if task["status"] in CLOSED:
             check.fail(
                 "organisation_id",

@@ -46,8 +46,6 @@ from tenants.roles import OrganisationKind, Role
 from tenants.scope import Scope
 
 REGIE = [allow(Role.REGIEVOERDER)]
-# Work between organisations that means nothing to the inburgeraar on their summary.
-INTERNAL_TASK_KINDS = frozenset({"ontzorgen.evaluatie", "route.aanmelden"})
 CASE_ROLES = [allow(Role.REGIEVOERDER, Role.TAALAANBIEDER, Role.COA, Role.BEGELEIDER)]
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 DEADLINE_OPTIONS = [
@@ -116,7 +114,6 @@ async def _organisation_choices(scope: Scope) -> dict[str, list[tuple[str, str]]
         "taalaanbieders": of(OrganisationKind.TAALAANBIEDER),
         "begeleiders": of(OrganisationKind.BEGELEIDING),
         "participatie": of(OrganisationKind.PARTICIPATIE, OrganisationKind.BEGELEIDING),
-        "all_organisations": [(str(r["id"]), r["name"]) for r in rows],
     }
 
 
@@ -213,10 +210,12 @@ class InburgeraarController(Controller):
     ) -> Template:
         scope = actor_scope(request)
         case = await inburgeraars.get_case(scope, inburgeraar_id, data_key(request))
+        events = await timeline.events(scope, inburgeraar_id)
         context: dict[str, Any] = {
             "case": case,
             "tasks": await pip_tasks.tasks_of_case(scope, inburgeraar_id),
-            "events": await timeline.events(scope, inburgeraar_id),
+            "events": events,
+            "date_history": [e for e in events if e["kind"] == inburgeraars.DATE_EVENT],
             "leerroute_labels": LEERROUTE_LABELS,
             "task_status_labels": pip_tasks.STATUS_LABELS,
             "panels": case_panels.panels_for(scope.role),
@@ -242,7 +241,7 @@ class InburgeraarController(Controller):
                 household_roles=list(households.HOUSEHOLD_ROLES.items()),
                 household_labels=households.HOUSEHOLD_ROLES,
                 colleagues=await inburgeraars.colleagues(scope),
-                **await _organisation_choices(scope),
+                task_organisations=await pip_tasks.assignable_organisations(scope, "handmatig"),
             )
         return page(request, "casefile/case.html", **context)
 
@@ -293,6 +292,7 @@ class InburgeraarController(Controller):
             errors=errors,
             leerroute_options=list(LEERROUTE_LABELS.items()),
             alfabetisering_options=list(ALFABETISERING.items()),
+            doelgroep_labels=DOELGROEP_LABELS,
             **await _organisation_choices(actor_scope(request)),
         )
 
@@ -329,13 +329,7 @@ class InburgeraarController(Controller):
         case = await inburgeraars.get_case(scope, inburgeraar_id, data_key(request))
         versions = await pips.versions(scope, inburgeraar_id)
         current = next((p for p in versions if p["status"] == "vastgesteld"), None)
-        tasks = [
-            t
-            for t in await pip_tasks.tasks_of_case(scope, inburgeraar_id)
-            if t["status"] not in pip_tasks.CLOSED
-            and t["kind"] not in INTERNAL_TASK_KINDS
-            and not t["kind"].startswith("taal.voortgang")
-        ]
+        tasks = await pip_tasks.plan_tasks(scope, inburgeraar_id)
         return page(
             request,
             "casefile/pip_summary.html",
@@ -463,6 +457,26 @@ class InburgeraarController(Controller):
             request, slug, inburgeraar_id, action, "De regievoerder is gewijzigd."
         )
 
+    @post("/{inburgeraar_id:int}/datums", guards=REGIE)
+    async def dates(
+        self, request: Request, slug: FromPath[str], inburgeraar_id: FromPath[int]
+    ) -> Redirect:
+        form = await request.form()
+        change = inburgeraars.DateChange(
+            plicht_start=form_text(form, "plicht_start"),
+            brp_date=form_text(form, "brp_date"),
+            reason=form_text(form, "reason"),
+        )
+        back = f"/r/{slug}/inburgeraars/{inburgeraar_id}#datums"
+        try:
+            await inburgeraars.change_dates(actor_scope(request), inburgeraar_id, change, today())
+        except ValidationFailed as failed:
+            for message in failed.errors.values():
+                flash(request, message, "error")
+            return Redirect(path=back, status_code=303)
+        flash(request, "De datums zijn opgeslagen.")
+        return Redirect(path=back, status_code=303)
+
     @post("/{inburgeraar_id:int}/afronden", guards=REGIE)
     async def afronden(
         self, request: Request, slug: FromPath[str], inburgeraar_id: FromPath[int]
@@ -564,6 +578,7 @@ class TaskController(Controller):
         status: FromQuery[str] = "actief",
         te_laat: FromQuery[str] = "",
         binnenkort: FromQuery[str] = "",
+        van: FromQuery[str] = "eigen",
         pagina: FromQuery[str] = "1",
     ) -> Template:
         search = read_search(request, "zoek")
@@ -572,6 +587,7 @@ class TaskController(Controller):
             overdue_only=bool(te_laat),
             due_within_days=pip_tasks.SOON_DAYS if binnenkort else None,
             search=search.text("zoek"),
+            owner=van if van in pip_tasks.OWNER_LABELS else "eigen",
         )
         result, counts = await pip_tasks.my_tasks(
             actor_scope(request), filters, PageRequest.parse(pagina), today()
@@ -583,8 +599,11 @@ class TaskController(Controller):
             counts=counts,
             links=result.with_links(
                 request.url.path,
-                search.link_params(status=status, te_laat=te_laat, binnenkort=binnenkort),
+                search.link_params(
+                    status=status, te_laat=te_laat, binnenkort=binnenkort, van=filters.owner
+                ),
             ),
+            owner_labels=pip_tasks.OWNER_LABELS,
             soon_days=pip_tasks.SOON_DAYS,
             filters=filters,
             status_labels=pip_tasks.STATUS_LABELS,
@@ -607,7 +626,11 @@ class TaskController(Controller):
             if scope.role is Role.REGIEVOERDER
             else {k: pip_tasks.STATUS_LABELS[k] for k in pip_tasks.PARTNER_STATUSES}
         )
-        extra = await _organisation_choices(scope) if scope.role is Role.REGIEVOERDER else {}
+        reassign_options = (
+            await pip_tasks.assignable_organisations(scope, task["kind"])
+            if scope.role is Role.REGIEVOERDER
+            else []
+        )
         return page(
             request,
             "casefile/task.html",
@@ -619,7 +642,8 @@ class TaskController(Controller):
             status_labels=pip_tasks.STATUS_LABELS,
             leerroute_labels=LEERROUTE_LABELS,
             can_reassign=scope.role is Role.REGIEVOERDER,
-            **extra,
+            # The organisation that has the task now is no choice to hand it to.
+            reassign_options=[o for o in reassign_options if o[0] != str(task["organisation_id"])],
         )
 
     @post("/{task_id:int}/voortgang")

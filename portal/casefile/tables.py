@@ -3,12 +3,22 @@ from it with their progress thread, and the timeline of the case.
 
 Visibility inside a regio is declared beside each table:
 - a regievoerder sees the cases of their own gemeente, and everything on them;
-- a partner (taalaanbieder, COA, begeleider) sees an inburgeraar only while one of the
-  case's tasks is assigned to their organisation, and only those tasks;
+- a partner (taalaanbieder, begeleider, participatie partner) opens a case only while it has
+  open work on it: a task assigned to its organisation (for a begeleider: named to them)
+  that is neither afgerond nor vervallen. Access follows the work: when the work ends, or
+  moves to another organisation, the case closes for the partner. What the partner wrote
+  (its own tasks and their threads, and whom they were about) stays readable, never
+  writable, until the task's `partner_access_ends` (the day it ended plus the regio's
+  "inzage na einde werk");
+- COA sees the people it handed over until the housing date (partners/coa), and like any
+  partner the cases it has work on;
+- nobody but the gemeente sees a closed case (status afgerond);
 - coordinators, beheerders and the privacy officer see no case rows at all.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from piccolo.columns import (
     Boolean,
@@ -31,6 +41,13 @@ from tenants.scoped import Visibility, register_policy
 from tenants.tables import Organisation, Person, Regio
 
 PARTNER_ROLES = (Role.TAALAANBIEDER, Role.COA, Role.BEGELEIDER)
+# Task statuses that still ask something of the organisation; the others end its work.
+OPEN_TASK_STATUSES = ("open", "in_behandeling", "geblokkeerd")
+# A case with this status is closed: no partner sees it any more.
+CASE_CLOSED = "afgerond"
+# Work at a participatie partner belongs to the organisation (nobody names a person to a
+# MAP task); at a begeleidingsorganisatie it belongs to the begeleider it is named to.
+ORGANISATION_WORK_KINDS = ("participatie",)
 
 
 class Inburgeraar(Table, tablename="inburgeraar"):
@@ -147,6 +164,9 @@ class PipTask(Table, tablename="pip_task"):
     progress = Integer(null=False, default=0)
     created_at = Timestamptz(default=TimestamptzNow(), null=False)
     updated_at = Timestamptz(default=TimestamptzNow(), null=False)
+    # Set when the work ends (afgerond, vervallen): the first day on which the organisation
+    # no longer reads this task and its thread (the regio's "inzage na einde werk").
+    partner_access_ends = Date(null=True, default=None)
 
 
 class TaskUpdate(Table, tablename="task_update"):
@@ -191,14 +211,80 @@ class RegioTaskTemplate(Table, tablename="regio_task_template"):
     updated_at = Timestamptz(default=TimestamptzNow(), null=False)
 
 
-def _tasks_of_partner(scope: Scope):
+def _own_work(scope: Scope) -> Visibility:
+    """The tasks that are this actor's organisation's (for a begeleider: their own, or the
+    organisation's nobody is named to yet), whatever their status."""
+    mine: Visibility = PipTask.assigned_organisation == scope.organisation_id
+    if scope.role is Role.BEGELEIDER:
+        mine = mine & (
+            (PipTask.assigned_person == scope.person_id) | PipTask.assigned_person.is_null()
+        )
+    return mine
+
+
+def _works_on(scope: Scope) -> Visibility:
+    """The tasks whose work is this actor's: their organisation's, and for a begeleider the
+    ones named to them for the organisation they act for now (someone who works for two
+    organisations does not carry one's cases into the other). A participatie partner's
+    work is the organisation's: nobody names a person to it."""
+    mine: Visibility = (PipTask.tenant == scope.tenant_id) & (
+        PipTask.assigned_organisation == scope.organisation_id
+    )
+    if scope.role is Role.BEGELEIDER:
+        mine = mine & (
+            (PipTask.assigned_person == scope.person_id)
+            | (
+                PipTask.assigned_person.is_null()
+                & PipTask.assigned_organisation.kind.is_in(list(ORGANISATION_WORK_KINDS))
+            )
+        )
+    return mine
+
+
+def _open_work(scope: Scope):
+    """The cases on which the partner has open work: the only thing that opens a case."""
     return PipTask.select(PipTask.inburgeraar).where(
-        (PipTask.tenant == scope.tenant_id)
-        & (PipTask.assigned_organisation == scope.organisation_id)
+        _works_on(scope) & PipTask.status.is_in(list(OPEN_TASK_STATUSES))
     )
 
 
-def _handed_over_by(scope: Scope) -> Visibility:
+def cases_in_reach(scope: Scope):
+    """The cases whose data a partner may still read: open work, or work that ended less than
+    the regio's "inzage na einde werk" ago; never a closed case. For the partner packages'
+    own tables."""
+    return PipTask.select(PipTask.inburgeraar).where(
+        _works_on(scope)
+        & (
+            PipTask.status.is_in(list(OPEN_TASK_STATUSES))
+            | (PipTask.partner_access_ends > clock.today())
+        )
+        & PipTask.inburgeraar.is_in(open_cases(scope))
+    )
+
+
+def cases_with_open_work(scope: Scope):
+    """The cases on which the partner has open work, for the partner packages' write rules."""
+    return _open_work(scope)
+
+
+def named_tasks(scope: Scope, *, write: bool):
+    """The tasks named to this person for the organisation they act for now, on a case that
+    is not closed: open ones (write), or also those whose work ended within the regio's
+    "inzage na einde werk" (read). For tables that hang under one task (begeleiding, PVT)."""
+    live = PipTask.status.is_in(list(OPEN_TASK_STATUSES))
+    if not write:
+        live = live | (PipTask.partner_access_ends > clock.today())
+    return PipTask.select(PipTask.id).where(
+        (PipTask.tenant == scope.tenant_id)
+        & (PipTask.assigned_person == scope.person_id)
+        & (PipTask.assigned_organisation == scope.organisation_id)
+        & live
+        & PipTask.inburgeraar.is_in(open_cases(scope))
+    )
+
+
+def handed_over_by(scope: Scope) -> Visibility:
+    """The people this COA location handed over, while it may still see them."""
     # COA keeps a read-only view of the people it handed over until the housing date, then
     # none (DOMAIN.md, need-to-know). An unknown housing date keeps the view.
     return (Inburgeraar.coa_organisation == scope.organisation_id) & (
@@ -206,28 +292,19 @@ def _handed_over_by(scope: Scope) -> Visibility:
     )
 
 
-def _tasks_named_to(scope: Scope):
-    # Named to this person for the organisation they act for now: someone who works for two
-    # organisations does not carry one's cases into the other. A task that lapsed (the PIP no
-    # longer asks for it) no longer gives a reason to see the person.
-    return PipTask.select(PipTask.inburgeraar).where(
-        (PipTask.tenant == scope.tenant_id)
-        & (PipTask.assigned_person == scope.person_id)
-        & (PipTask.assigned_organisation == scope.organisation_id)
-        & (PipTask.status != "vervallen")
-    )
-
-
 def _inburgeraar_visible(scope: Scope) -> Visibility:
     if scope.role is Role.REGIEVOERDER:
         return Inburgeraar.gemeente == scope.organisation_id
     if scope.role is Role.COA:
-        return _handed_over_by(scope)
-    if scope.role is Role.BEGELEIDER:
-        # Only the people whose begeleiding is named to this begeleider.
-        return Inburgeraar.id.is_in(_tasks_named_to(scope))
+        # The people it handed over, and like any partner the cases it has work on.
+        return (handed_over_by(scope) & (Inburgeraar.status != CASE_CLOSED)) | Inburgeraar.id.is_in(
+            cases_in_reach(scope)
+        )
     if scope.role in PARTNER_ROLES:
-        return Inburgeraar.id.is_in(_tasks_of_partner(scope))
+        # Open work opens the case; in the read-only period after the work ended the partner
+        # still reads whom its own work was about (the case page itself needs open work:
+        # inburgeraars.get_case).
+        return Inburgeraar.id.is_in(cases_in_reach(scope))
     return scope.role is Role.SYSTEM
 
 
@@ -249,42 +326,76 @@ def _gemeente_only(table: type[Table]):
 def _task_visible(scope: Scope) -> Visibility:
     if scope.role is Role.REGIEVOERDER:
         return PipTask.gemeente == scope.organisation_id
-    if scope.role is Role.BEGELEIDER:
-        # Their own tasks, and the organisation's tasks nobody is named to yet (so that a
-        # begeleider can take one on); never a colleague's.
-        return (PipTask.assigned_organisation == scope.organisation_id) & (
-            (PipTask.assigned_person == scope.person_id) | PipTask.assigned_person.is_null()
-        )
     if scope.role in PARTNER_ROLES:
-        return PipTask.assigned_organisation == scope.organisation_id
+        # Open work, or work that ended within the regio's "inzage na einde werk"; never on a
+        # closed case. A colleague's named task stays out of sight (see _own_work).
+        return (
+            _own_work(scope)
+            & (
+                PipTask.status.is_in(list(OPEN_TASK_STATUSES))
+                | (PipTask.partner_access_ends > clock.today())
+            )
+            & PipTask.inburgeraar.is_in(open_cases(scope))
+        )
     return scope.role is Role.SYSTEM
 
 
-def _update_visible(scope: Scope) -> Visibility:
+def _task_writable(scope: Scope) -> Visibility:
     if scope.role is Role.REGIEVOERDER:
-        return TaskUpdate.task.gemeente == scope.organisation_id
-    if scope.role is Role.BEGELEIDER:
-        # The threads of the tasks the begeleider sees (see _task_visible), not a colleague's.
-        return (TaskUpdate.task.assigned_organisation == scope.organisation_id) & (
-            (TaskUpdate.task.assigned_person == scope.person_id)
-            | TaskUpdate.task.assigned_person.is_null()
-        )
+        return PipTask.gemeente == scope.organisation_id
     if scope.role in PARTNER_ROLES:
-        return TaskUpdate.task.assigned_organisation == scope.organisation_id
+        # Partners write their own open tasks (status and progress; the service limits the
+        # fields): ended work is read-only.
+        return (
+            _own_work(scope)
+            & PipTask.status.is_in(list(OPEN_TASK_STATUSES))
+            & PipTask.inburgeraar.is_in(open_cases(scope))
+        )
     return scope.role is Role.SYSTEM
+
+
+def open_cases(scope: Scope):
+    """The cases of the regio that are not closed."""
+    return Inburgeraar.select(Inburgeraar.id).where(
+        (Inburgeraar.tenant == scope.tenant_id) & (Inburgeraar.status != CASE_CLOSED)
+    )
+
+
+def _update_rule(task_rule: Callable[[Scope], Visibility]) -> Callable[[Scope], Visibility]:
+    """A thread message follows its task: readable or writable when the task is."""
+
+    def rule(scope: Scope) -> Visibility:
+        visible = task_rule(scope)
+        if isinstance(visible, bool):
+            return visible
+        return TaskUpdate.task.is_in(
+            PipTask.select(PipTask.id).where((PipTask.tenant == scope.tenant_id) & visible)
+        )
+
+    return rule
 
 
 def _timeline_visible(scope: Scope) -> Visibility:
     if scope.role is Role.REGIEVOERDER:
         return TimelineEvent.inburgeraar.gemeente == scope.organisation_id
-    if scope.role is Role.BEGELEIDER:
-        # The organisation's events on the begeleider's own cases only.
-        return (TimelineEvent.organisation == scope.organisation_id) & (
-            TimelineEvent.inburgeraar.is_in(_tasks_named_to(scope))
-        )
     if scope.role in PARTNER_ROLES:
-        return TimelineEvent.organisation == scope.organisation_id
+        # The organisation's own events, on the cases that are open to it now.
+        return (TimelineEvent.organisation == scope.organisation_id) & (
+            TimelineEvent.inburgeraar.is_in(_cases_open_to(scope))
+        )
     return scope.role is Role.SYSTEM
+
+
+def _cases_open_to(scope: Scope):
+    if scope.role is Role.COA:
+        return Inburgeraar.select(Inburgeraar.id).where(
+            (Inburgeraar.tenant == scope.tenant_id)
+            & (
+                (handed_over_by(scope) & (Inburgeraar.status != CASE_CLOSED))
+                | Inburgeraar.id.is_in(_open_work(scope))
+            )
+        )
+    return _open_work(scope)
 
 
 # What a partner may read of a person (DOMAIN.md, need-to-know): name, leerroute, contact,
@@ -326,13 +437,14 @@ register_policy(Pip, read=_gemeente_only(Pip), write=_gemeente_only(Pip))
 register_policy(IntakeEntry, read=_gemeente_only(IntakeEntry), write=_gemeente_only(IntakeEntry))
 
 
-# Partners write their own tasks (status and progress; the service limits the fields).
-# A begeleider may name a colleague of the same organisation to a task: the task then leaves
-# what the begeleider may write, but never the organisation.
+# Partners write their own open tasks (status and progress; the service limits the fields).
+# A write may leave a task ended (afgerond), and a begeleider may name a colleague of the
+# same organisation to it: the task then leaves what the partner may write, but never the
+# organisation.
 def _task_result(scope: Scope) -> Visibility:
-    if scope.role is Role.BEGELEIDER:
+    if scope.role in PARTNER_ROLES:
         return PipTask.assigned_organisation == scope.organisation_id
-    return _task_visible(scope)
+    return _task_writable(scope)
 
 
 # The privacy officer reads which kind each task is, to name it in a log line, and nothing
@@ -351,7 +463,7 @@ def _task_columns(scope: Scope) -> tuple[Column, ...] | None:
 register_policy(
     PipTask,
     read=_task_readable,
-    write=_task_visible,
+    write=_task_writable,
     columns=_task_columns,
     result=_task_result,
     # Whoever sees a task may know whose it is (a begeleider picks up an unnamed task by it).
@@ -365,5 +477,5 @@ register_policy(
         )
     },
 )
-register_policy(TaskUpdate, read=_update_visible, write=_update_visible)
+register_policy(TaskUpdate, read=_update_rule(_task_visible), write=_update_rule(_task_writable))
 register_policy(TimelineEvent, read=_timeline_visible, write=_timeline_visible)

@@ -9,6 +9,7 @@ from litestar.testing import AsyncTestClient
 
 from partners.begeleiding.tables import Begeleiding, ChecklistItem, ContactMoment, Pvt, PvtWorkshop
 from portal.casefile.tables import Inburgeraar, PipTask, TaskUpdate, TimelineEvent
+from tenants import accounts
 from tenants.roles import Role
 from tenants.scope import Scope
 from tenants.scoped import TenantData
@@ -20,7 +21,7 @@ HTMX = {"hx-request": "true"}
 
 def _urls(ids: dict[str, int]) -> list[tuple[str, str]]:
     """Every begeleiding route on Bea's rows (Haddad), as (method, url)."""
-    b, p, case = ids["haddad_begeleiding"], ids["haddad_pvt"], ids["haddad"]
+    b, p = ids["haddad_begeleiding"], ids["haddad_pvt"]
     return [
         ("GET", f"/r/alkmaar/begeleiding/{b}"),
         ("POST", f"/r/alkmaar/begeleiding/{b}/checklist"),
@@ -31,7 +32,6 @@ def _urls(ids: dict[str, int]) -> list[tuple[str, str]]:
         ("POST", f"/r/alkmaar/begeleiding/pvt/{p}/workshops"),
         ("POST", f"/r/alkmaar/begeleiding/pvt/{p}/aanwezigheid"),
         ("POST", f"/r/alkmaar/begeleiding/pvt/{p}/verklaring"),
-        ("GET", f"/r/alkmaar/inburgeraars/{case}/begeleiding"),
     ]
 
 
@@ -39,6 +39,7 @@ def _case_urls(ids: dict[str, int]) -> list[tuple[str, str]]:
     """The case file's own pages of Bea's case and task (a begeleider elsewhere sees none)."""
     return [
         ("GET", f"/r/alkmaar/inburgeraars/{ids['haddad']}"),
+        ("GET", f"/r/alkmaar/inburgeraars/{ids['haddad']}/begeleiding"),
         ("GET", f"/r/alkmaar/taken/{ids['haddad_begeleiding']}"),
         ("GET", f"/r/alkmaar/taken/{ids['haddad_pvt']}"),
     ]
@@ -80,7 +81,16 @@ async def test_other_begeleiders_get_404_on_beas_work(
     ids: dict[str, int], client: AsyncTestClient, who: str
 ) -> None:
     await login(client, {"collega": COLLEGA, "andere_org": ANDERE_ORG}[who], PASSWORD)
-    await _try_all(client, _urls(ids) + _case_urls(ids), {404})
+    if who == "collega":
+        await _try_all(client, _urls(ids) + _case_urls(ids), {404})
+    else:
+        # The participatie partner has open work on Haddad's case (the MAP task), so the
+        # case opens for it (issue 8, item 11); Bea's begeleiding and PVT stay out of sight.
+        await _try_all(client, _urls(ids) + _case_urls(ids)[2:], {404})
+        for _, url in _case_urls(ids)[:2]:
+            response = await client.get(url)
+            assert response.status_code == 200
+            assert "Sleutels ontvangen" not in response.text
     overview = await client.get("/r/alkmaar/begeleiding")
     assert overview.status_code == 200
     mine, unnamed = overview.text.split('id="nog-toewijzen"')
@@ -102,7 +112,7 @@ async def test_other_roles_are_refused(
     ids: dict[str, int], client: AsyncTestClient, email: str
 ) -> None:
     await login(client, email)
-    await _try_all(client, _urls(ids), {403, 404})
+    await _try_all(client, _urls(ids) + _case_urls(ids)[1:2], {403, 404})
     assert (await client.get("/r/alkmaar/begeleiding")).status_code == 403
 
 
@@ -256,6 +266,11 @@ async def test_a_lapsed_begeleiding_ends_the_begeleiders_view(
     task = await scalar(
         "SELECT id FROM pip_task WHERE kind = 'begeleiding' "  # noqa: S608
         f"AND inburgeraar = {ahmadi}"
+    )
+    # Without an "inzage na einde werk" (tests/security/test_access_ends_with_work.py tries
+    # the read-only period).
+    await accounts.set_regio_partner_access_days(
+        await scalar("SELECT id FROM regio WHERE slug = 'alkmaar'"), 0
     )
     await login(client, BEA)
     assert (await client.get(f"/r/alkmaar/begeleiding/{task}")).status_code == 200

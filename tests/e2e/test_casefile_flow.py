@@ -1,6 +1,7 @@
-"""The case file in a real browser, as three people in turn: the gemeente registers an
-inburgeraar and sets the PIP, the taalaanbieder and the begeleider find their tasks, the
-school reports progress, and the gemeente reads it back.
+"""The case file in a real browser, as four people in turn: the gemeente registers an
+inburgeraar and sets the PIP, the taalaanbieder, the begeleider and the participatie partner
+find their tasks, the school and the participatie partner report progress, and the gemeente
+reads it back, finds the partners' tasks and prints the inburgeraar's plan.
 
 Each person works in a fresh browser context (own cookies). One `audit` follows whoever is at
 the keyboard, so every page of the whole flow is checked with axe (WCAG 2.1 A and AA) and for
@@ -29,11 +30,13 @@ pytestmark = pytest.mark.e2e
 REGIEVOERDER = "regievoerder@alkmaar.demo"
 DOCENT = "docent@taal.alkmaar.demo"
 BEGELEIDER = "begeleider@alkmaar.demo"
+PARTICIPATIE = "participatie@alkmaar.demo"
 BSN = "999990081"
 WRONG_BSN = "123456789"
 INTAKE = "Intake en plaatsingstoets"
 PVT = "Participatieverklaringstraject (PVT)"
 BEGELEIDING = "Maatschappelijke begeleiding: eerste gesprek"
+MAP = "Module Arbeidsmarkt en Participatie (MAP)"
 MESSAGE = "Intake gepland op maandag"
 
 
@@ -216,7 +219,22 @@ async def test_case_from_registration_to_partner_progress(
         assert BSN not in await begeleider.content()
         await audit.check("begeleider-my-tasks")
 
-    # --- 4. The regievoerder again, in a new context: the docent's message is on the task.
+    # --- 4. The participatie partner works its MAP task (it got 404 before, issue 8 item 11).
+    async with person(browser, live_server, audit, PARTICIPATIE, "participatie") as partner:
+        await menu(partner).get_by_role("link", name="Mijn taken").click()
+        row = task_row(partner, MAP).filter(has_text="Farah Osman")
+        await expect(row).to_have_count(1)
+        await expect(task_row(partner, INTAKE)).to_have_count(0)
+        await row.get_by_role("link", name=MAP).click()
+        await partner.get_by_label("Nieuwe status").select_option(label="In behandeling")
+        await partner.get_by_role("button", name="Melden").click()
+        await expect(partner.get_by_role("status").first).to_contain_text(
+            "Uw bericht is toegevoegd aan de taak."
+        )
+        assert BSN not in await partner.content()
+        await audit.check("participatie-task-reported")
+
+    # --- 5. The regievoerder again, in a new context: the docent's message is on the task.
     async with person(browser, live_server, audit, REGIEVOERDER, "regie-again") as regie:
         await regie.goto(case_url)
         await regie.get_by_role("link", name=INTAKE, exact=True).click()
@@ -224,5 +242,22 @@ async def test_case_from_registration_to_partner_progress(
         await expect(regie.locator(".portal-timeline")).to_contain_text(MESSAGE)
         await expect(regie.locator(".portal-details")).to_contain_text("In behandeling · 20% klaar")
         await audit.check("regie-task-with-message")
+
+        # "Mijn taken" is the gemeente's own work; the partners' work is one choice away.
+        await menu(regie).get_by_role("link", name="Mijn taken").click()
+        await expect(task_row(regie, INTAKE)).to_have_count(0)
+        await audit.check("regie-my-tasks")
+        await regie.get_by_label("Van wie").select_option(value="partners")
+        await regie.get_by_role("button", name="Filteren").click()
+        await expect(task_row(regie, INTAKE).filter(has_text="Farah Osman")).to_have_count(1)
+        await audit.check("regie-my-tasks-partners")
+
+        # The plan for the inburgeraar: no internal work, and whom to call.
+        await regie.goto(case_url)
+        await regie.get_by_role("link", name="Samenvatting voor de inburgeraar (afdrukken)").click()
+        await expect(regie.get_by_role("heading", level=1)).to_have_text("Uw plan voor inburgering")
+        await expect(regie.locator("main")).to_contain_text("Vragen? Neem contact op")
+        await expect(regie.locator("main")).not_to_contain_text("Aanmelden bij de taalaanbieder")
+        await audit.check("regie-plan")
 
     audit.assert_clean()
