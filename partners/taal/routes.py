@@ -304,6 +304,7 @@ class LessonController(Controller):
     ) -> Template | Redirect:
         if not _locked_for(request, slug, lesson_id):
             await registers.require_lesson(actor_scope(request), lesson_id)
+            return Redirect(path=f"/r/{slug}/lessen/{lesson_id}", status_code=303)
         form = await request.form()
         settings = request.app.state.settings
         try:
