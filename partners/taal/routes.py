@@ -18,6 +18,7 @@ from litestar.response import Redirect, Template
 from partners.taal import attendance_import, enrolments, registers, rooster, verzuim, voortgang
 from portal.auth import device_lock
 from portal.auth.guards import allow
+from portal.auth.throttle import LoginThrottle, TooManyAttempts
 from portal.casefile.inburgeraars import parse_date
 from portal.casefile.pip_rules import LEERROUTE_LABELS
 from portal.core import clock
@@ -303,13 +304,29 @@ class LessonController(Controller):
     ) -> Template | Redirect:
         if not _locked_for(request, slug, lesson_id):
             await registers.require_lesson(actor_scope(request), lesson_id)
+            return Redirect(path=f"/r/{slug}/lessen/{lesson_id}", status_code=303)
         form = await request.form()
-        outcome = await device_lock.unlock(
-            request.scope["session"],
-            actor_scope(request),
-            str(form.get("password", "")),
-            request.app.state.settings,
-        )
+        settings = request.app.state.settings
+        try:
+            outcome = await device_lock.unlock(
+                request.scope["session"],
+                actor_scope(request),
+                str(form.get("password", "")),
+                settings,
+                LoginThrottle.from_settings(request.app.state.counters, settings),
+            )
+        except TooManyAttempts as wait:
+            # Answered on the locked screen itself: an error page would show the menu.
+            return await self._locked_page(
+                request,
+                lesson_id,
+                {},
+                {
+                    "password": f"Te veel pogingen. Wacht {wait.retry_after} seconden en "
+                    "probeer het dan opnieuw."
+                },
+                status_code=429,
+            )
         if outcome is device_lock.Unlock.ENDED:
             flash(
                 request,

@@ -6,9 +6,11 @@ any other page of the portal with the locked page itself (a redirect to it), so 
 reaches the docent's menu, other pages or other people's data, whatever URL is typed or
 posted. Hiding links would not be enough: the rule sits here, in a middleware, not in a route.
 
-Only the person of the session unlocks it, with their own password. Wrong passwords are
-counted in the session: after `MAX_UNLOCK_FAILURES` the session ends, and getting back in
-goes through the log-in form and its throttle (portal/auth/throttle.py).
+Only the person of the session unlocks it, with their own password. Every attempt goes
+through the log-in throttle (portal/auth/throttle.py, the same counters per address and per
+account and address as the log-in form), and wrong passwords are also counted in the
+session: after `MAX_UNLOCK_FAILURES` the session ends, and getting back in goes through the
+log-in form.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from portal.auth.throttle import LoginThrottle
 from portal.core import audit
 from portal.core.database import write_transaction
 from portal.core.passwords import verify_password
@@ -74,18 +77,30 @@ def current(session: Any) -> DeviceLock | None:
 
 
 async def unlock(
-    session: dict[str, Any], scope: ActorScope, password: str, settings: Settings
+    session: dict[str, Any],
+    scope: ActorScope,
+    password: str,
+    settings: Settings,
+    throttle: LoginThrottle,
 ) -> Unlock:
-    """Unlock with the password of the session's own person. A wrong password is counted;
-    at `MAX_UNLOCK_FAILURES` the whole session ends (the caller sends the person to log in).
-    Every attempt is audited."""
+    """Unlock with the password of the session's own person. Raises TooManyAttempts when the
+    throttle says wait (no password is checked then). A wrong password is counted; at
+    `MAX_UNLOCK_FAILURES` the whole session ends (the caller sends the person to log in).
+    Every checked attempt is audited."""
     state = current(session)
     if state is None:
         return Unlock.OPEN
     account = await accounts.account_by_id(scope.person_id)
-    valid = verify_password(account.password_hash if account else None, password)
-    if account is not None and account.is_demo and not settings.allow_demo_passwords:
+    if account is None:
+        session.clear()
+        return Unlock.ENDED
+    ip = (scope.origin.ip if scope.origin else None) or "unknown"
+    await throttle.attempt(account.email, ip)
+    valid = verify_password(account.password_hash, password)
+    if account.is_demo and not settings.allow_demo_passwords:
         valid = False
+    if valid:
+        await throttle.succeeded(account.email, ip)
     outcome = Unlock.OPEN
     if not valid:
         failures = state.failures + 1

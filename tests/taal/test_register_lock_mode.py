@@ -6,12 +6,14 @@ switching role), on the docent's open screen."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 from litestar.testing import AsyncTestClient
 
 from partners.taal import registers
 from portal.auth import device_lock
+from portal.auth.throttle import LoginThrottle, TooManyAttempts
 from portal.demo_cases import demo_scope
 from tenants.roles import Role
 from tests.conftest import csrf_from, login
@@ -182,3 +184,22 @@ async def test_too_many_wrong_passwords_end_the_session(client: AsyncTestClient)
         response = await client.get(path, follow_redirects=False)
         assert response.status_code in (302, 303, 401), path
         assert "Mansour" not in response.text
+
+
+async def test_unlocking_is_throttled_like_log_in(client: AsyncTestClient) -> None:
+    url, _learners, csrf = await _locked_lesson(client)
+    # Someone has been guessing the docent's password from this address (the log-in
+    # throttle's own counters): the locked screen asks to wait and checks no password.
+    app = client.app
+    throttle = LoginThrottle.from_settings(app.state.counters, app.state.settings)
+    for _ in range(app.state.settings.login_free_failures + 1):
+        with contextlib.suppress(TooManyAttempts):
+            await throttle.attempt(DOCENT, "testclient")
+    response = await client.post(
+        f"{url}/ontgrendelen", data={"password": "demo", "_csrf_token": csrf}
+    )
+    assert response.status_code == 429
+    assert "Te veel pogingen. Wacht" in response.text
+    assert "Bevestig dat u er bent" in response.text and "Hoofdmenu" not in response.text
+    response = await client.get("/r/alkmaar/cursisten", follow_redirects=False)
+    assert response.headers["location"] == f"{url}/bevestigen"
