@@ -46,7 +46,11 @@ REGIOS = {
             ("Leerwerkplaats De Brug", K.TAALAANBIEDER),
             ("ROC Noordkust", K.TAALAANBIEDER),
             ("COA-locatie Alkmaar", K.COA),
+            # A second COA location and begeleiding organisation: the access tests try each
+            # role from another organisation of the same role against the demo's cases.
+            ("COA-locatie Castricum", K.COA),
             ("VluchtelingenWerk Noord-Holland", K.BEGELEIDING),
+            ("Stichting Thuis in de Regio", K.BEGELEIDING),
             ("Werkkracht Participatie", K.PARTICIPATIE),
         ],
         [
@@ -76,6 +80,7 @@ REGIOS = {
             ),
             DemoPerson("docent@roc.alkmaar.demo", "Rosa ROC", "ROC Noordkust", Role.TAALAANBIEDER),
             DemoPerson("coa@alkmaar.demo", "Cor COA", "COA-locatie Alkmaar", Role.COA),
+            DemoPerson("coa@castricum.demo", "Cas Castricum", "COA-locatie Castricum", Role.COA),
             DemoPerson(
                 "begeleider@alkmaar.demo",
                 "Bea Begeleider",
@@ -88,6 +93,12 @@ REGIOS = {
                 "participatie@alkmaar.demo",
                 "Pieter Participatie",
                 "Werkkracht Participatie",
+                Role.BEGELEIDER,
+            ),
+            DemoPerson(
+                "begeleider@thuis.alkmaar.demo",
+                "Tom Thuis",
+                "Stichting Thuis in de Regio",
                 Role.BEGELEIDER,
             ),
             DemoPerson(
@@ -125,6 +136,13 @@ REGIOS = {
             ),
             DemoPerson(
                 "docent@zaanstreek.demo", "Daan Docent", "Taalschool Zaan", Role.TAALAANBIEDER
+            ),
+            DemoPerson("coa@zaanstreek.demo", "Zoë Zaandam", "COA-locatie Zaandam", Role.COA),
+            DemoPerson(
+                "vwn@zaanstreek.demo",
+                "Bas Begeleider",
+                "VluchtelingenWerk Zaanstreek",
+                Role.BEGELEIDER,
             ),
             DemoPerson(
                 "beheer@zaanstreek.demo",
