@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from litestar.testing import AsyncTestClient
 
-from portal.casefile import inburgeraars, pips
+from portal.casefile import pips
 from portal.casefile.routes import today
 from portal.casefile.tables import Inburgeraar
 from portal.core.audit import AuditEntry
@@ -19,56 +19,38 @@ from portal.core.validation import ValidationFailed
 from portal.demo_cases import demo_scope
 from tenants.scope import Scope
 from tenants.scoped import TenantData
-from tenants.tables import Organisation
 from tests.conftest import login, token
+from tests.factories import organisation_id, pip_input, register_case
 
 FAMILY = "Zonderdatum"
 
 
-async def _school(regie: Scope) -> int:
-    row = await (
-        TenantData(regie)
-        .select(Organisation, Organisation.id)
-        .where(Organisation.name == "Taalhuis Kennemerland")
-        .first()
-    )
-    return row["id"]
-
-
 async def _case_without_dates(demo: Settings) -> tuple[Scope, int]:
     regie = await demo_scope("regievoerder@alkmaar.demo")
-    case_id = await inburgeraars.register(
+    case_id = await register_case(
         regie,
-        inburgeraars.NewInburgeraar(
-            bsn="999980026",
-            v_nummer="",
-            given_names="Sara",
-            family_name=FAMILY,
-            birth_date="1993-03-03",
-            doelgroep="asielstatushouder",
-            nareiziger=False,
-            plicht_start="",
-            brp_date="",
-            languages="Tigrinya",
-            interpreter_needed=True,
-            phone="",
-            email="",
-        ),
         demo.data_key,
-        today(),
+        "999980026",
+        FAMILY,
+        given_names="Sara",
+        birth_date="1993-03-03",
+        plicht_start="",
+        brp_date="",
+        languages="Tigrinya",
+        interpreter_needed=True,
     )
     await pips.save_concept(
         regie,
         case_id,
-        pips.PipInput(
-            dagtekening=today().isoformat(),
-            leerroute="B",
-            reasoning="Test",
+        await pip_input(
+            regie,
+            niveau="",
             knm=False,
             map=False,
             pvt=False,
             begeleiding=False,
-            taalaanbieder=str(await _school(regie)),
+            begeleider_organisation=None,
+            participatie_organisation=None,
         ),
     )
     return regie, case_id
@@ -158,7 +140,7 @@ async def test_regievoerder_fills_in_the_dates_with_a_reason_and_history(
             "actie": "vaststellen",
             "dagtekening": today().isoformat(),
             "leerroute": "B",
-            "taalaanbieder": str(await _school(regie)),
+            "taalaanbieder": str(await organisation_id(regie, "Taalhuis Kennemerland")),
             "_csrf_token": csrf,
         },
         follow_redirects=False,

@@ -5,11 +5,10 @@ and Dutch plurals."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 from litestar.testing import AsyncTestClient
 
-from portal.casefile import inburgeraars, pip_tasks, pips
+from portal.casefile import pip_tasks
 from portal.casefile.routes import today
 from portal.casefile.tables import PipTask
 from portal.core.settings import Settings
@@ -17,59 +16,23 @@ from portal.demo_cases import demo_scope
 from portal.web.templating import aantal
 from tenants.scope import Scope
 from tenants.scoped import TenantData
-from tenants.tables import Organisation
 from tests.conftest import login, token
+from tests.factories import case_with_pip, organisation_id
 
 FAMILY = "Paginaproef"
 
 
-async def _org(scope: Scope, name: str) -> int:
-    row = await (
-        TenantData(scope)
-        .select(Organisation, Organisation.id)
-        .where(Organisation.name == name)
-        .first()
-    )
-    return row["id"]
-
-
 async def _case(demo: Settings) -> tuple[Scope, int]:
     regie = await demo_scope("regievoerder@alkmaar.demo")
-    brp = today() - timedelta(days=20)
-    case_id = await inburgeraars.register(
+    case_id = await case_with_pip(
         regie,
-        inburgeraars.NewInburgeraar(
-            bsn="999980038",
-            v_nummer="",
-            given_names="Lara",
-            family_name=FAMILY,
-            birth_date="1991-01-01",
-            doelgroep="asielstatushouder",
-            nareiziger=False,
-            plicht_start=(brp - timedelta(days=5)).isoformat(),
-            brp_date=brp.isoformat(),
-            languages="Arabisch",
-            interpreter_needed=False,
-            phone="",
-            email="",
-        ),
         demo.data_key,
-        today(),
+        "999980038",
+        FAMILY,
+        person={"given_names": "Lara", "birth_date": "1991-01-01"},
+        niveau="",
+        ontzorgen_months="6",
     )
-    await pips.save_concept(
-        regie,
-        case_id,
-        pips.PipInput(
-            dagtekening=today().isoformat(),
-            leerroute="B",
-            reasoning="Test",
-            ontzorgen_months="6",
-            taalaanbieder=str(await _org(regie, "Taalhuis Kennemerland")),
-            begeleider_organisation=str(await _org(regie, "VluchtelingenWerk Noord-Holland")),
-            participatie_organisation=str(await _org(regie, "Werkkracht Participatie")),
-        ),
-    )
-    await pips.vaststellen(regie, case_id, today())
     return regie, case_id
 
 
@@ -137,7 +100,7 @@ async def test_a_task_goes_only_to_the_own_gemeente_or_a_fitting_partner(
     demo: Settings, client: AsyncTestClient
 ) -> None:
     regie, case_id = await _case(demo)
-    heiloo = str(await _org(regie, "Gemeente Heiloo"))
+    heiloo = str(await organisation_id(regie, "Gemeente Heiloo"))
     await login(client, "regievoerder@alkmaar.demo")
     csrf = await token(client)
     voor = _options(
@@ -166,7 +129,7 @@ async def test_a_task_goes_only_to_the_own_gemeente_or_a_fitting_partner(
     )
     aan = _options((await client.get(f"/r/alkmaar/taken/{intake['id']}")).text, "organisation_id")
     assert set(aan) == {"Leerwerkplaats De Brug", "ROC Noordkust"}
-    for wrong in (heiloo, str(await _org(regie, "VluchtelingenWerk Noord-Holland"))):
+    for wrong in (heiloo, str(await organisation_id(regie, "VluchtelingenWerk Noord-Holland"))):
         refused = await client.post(
             f"/r/alkmaar/taken/{intake['id']}/overdragen",
             data={"organisation_id": wrong, "_csrf_token": csrf},

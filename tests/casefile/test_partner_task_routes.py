@@ -9,11 +9,9 @@ route: their own answers and changes, anyone else's answers 404 and changes noth
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from litestar.testing import AsyncTestClient
 
-from portal.casefile import inburgeraars, pip_tasks, pips
+from portal.casefile import pip_tasks
 from portal.casefile.routes import today
 from portal.casefile.tables import PipTask, TaskUpdate
 from portal.core.settings import Settings
@@ -21,8 +19,8 @@ from portal.demo_cases import demo_scope
 from tenants.roles import Role
 from tenants.scope import Scope
 from tenants.scoped import TenantData
-from tenants.tables import Organisation
 from tests.conftest import login, token
+from tests.factories import case_with_pip, organisation_id
 
 REGIE = "regievoerder@alkmaar.demo"
 FAMILY = "Takenproef"
@@ -52,59 +50,21 @@ PEOPLE = (
 )
 
 
-async def _org(scope: Scope, name: str) -> int:
-    row = await (
-        TenantData(scope)
-        .select(Organisation, Organisation.id)
-        .where(Organisation.name == name)
-        .first()
-    )
-    return row["id"]
-
-
 async def _case_with_tasks(demo: Settings) -> tuple[Scope, dict[str, int]]:
     regie = await demo_scope(REGIE)
-    brp = today() - timedelta(days=20)
-    case_id = await inburgeraars.register(
+    case_id = await case_with_pip(
         regie,
-        inburgeraars.NewInburgeraar(
-            bsn="999980014",
-            v_nummer="",
-            given_names="Rana",
-            family_name=FAMILY,
-            birth_date="1992-02-02",
-            doelgroep="asielstatushouder",
-            nareiziger=False,
-            plicht_start=(brp - timedelta(days=10)).isoformat(),
-            brp_date=brp.isoformat(),
-            languages="Dari",
-            interpreter_needed=False,
-            phone="",
-            email="",
-        ),
         demo.data_key,
-        today(),
+        "999980014",
+        FAMILY,
+        person={"given_names": "Rana", "birth_date": "1992-02-02", "languages": "Dari"},
     )
-    await pips.save_concept(
-        regie,
-        case_id,
-        pips.PipInput(
-            dagtekening=today().isoformat(),
-            leerroute="B",
-            niveau="B1",
-            reasoning="Test",
-            taalaanbieder=str(await _org(regie, "Taalhuis Kennemerland")),
-            begeleider_organisation=str(await _org(regie, "VluchtelingenWerk Noord-Holland")),
-            participatie_organisation=str(await _org(regie, "Werkkracht Participatie")),
-        ),
-    )
-    await pips.vaststellen(regie, case_id, today())
     await pip_tasks.add_task(
         regie,
         case_id,
         pip_tasks.NewTask(
             title="Huisvestingsgegevens nasturen",
-            organisation_id=str(await _org(regie, "COA-locatie Alkmaar")),
+            organisation_id=str(await organisation_id(regie, "COA-locatie Alkmaar")),
             due_date="",
         ),
         today(),

@@ -25,8 +25,8 @@ from tenants import accounts
 from tenants.roles import Role
 from tenants.scope import Scope
 from tenants.scoped import NotFound, TenantData
-from tenants.tables import Organisation
 from tests.conftest import login, token
+from tests.factories import case_with_pip, pip_input
 
 REGIE = "regievoerder@alkmaar.demo"
 SCHOOL_A = "docent@taal.alkmaar.demo"  # Taalhuis Kennemerland
@@ -47,56 +47,14 @@ def _bsn(seed: int) -> str:
     raise AssertionError("no BSN found")
 
 
-async def _org(scope: Scope, name: str) -> str:
-    row = await (
-        TenantData(scope)
-        .select(Organisation, Organisation.id)
-        .where(Organisation.name == name)
-        .first()
-    )
-    return str(row["id"])
-
-
 async def _pip(regie: Scope, school: str, *, change: str = "") -> pips.PipInput:
-    return pips.PipInput(
-        dagtekening=today().isoformat(),
-        leerroute="B",
-        niveau="B1",
-        reasoning="Test",
-        taalaanbieder=await _org(regie, school),
-        begeleider_organisation=await _org(regie, "VluchtelingenWerk Noord-Holland"),
-        participatie_organisation=await _org(regie, "Werkkracht Participatie"),
-        change_summary=change,
-    )
+    return await pip_input(regie, taalaanbieder=school, change_summary=change)
 
 
 async def _case_with_pip(demo: Settings, seed: int) -> tuple[Scope, int]:
     """A new case of Gemeente Alkmaar with a vastgesteld PIP naming school A."""
     regie = await demo_scope(REGIE)
-    brp = today() - timedelta(days=20)
-    case_id = await inburgeraars.register(
-        regie,
-        inburgeraars.NewInburgeraar(
-            bsn=_bsn(seed),
-            v_nummer="",
-            given_names="Noor",
-            family_name=FAMILY,
-            birth_date="1990-01-01",
-            doelgroep="asielstatushouder",
-            nareiziger=False,
-            plicht_start=(brp - timedelta(days=10)).isoformat(),
-            brp_date=brp.isoformat(),
-            languages="Arabisch",
-            interpreter_needed=False,
-            phone="",
-            email="",
-        ),
-        demo.data_key,
-        today(),
-    )
-    await pips.save_concept(regie, case_id, await _pip(regie, "Taalhuis Kennemerland"))
-    await pips.vaststellen(regie, case_id, today())
-    return regie, case_id
+    return regie, await case_with_pip(regie, demo.data_key, _bsn(seed), FAMILY)
 
 
 async def _task(regie: Scope, case_id: int, kind: str) -> int:
