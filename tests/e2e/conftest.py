@@ -3,6 +3,10 @@
 - `live_server` serves `create_app(demo)` on 127.0.0.1 and a free port in a background thread,
   so the app reads the same migrated, seeded database as the `demo` fixture (per test: `demo`
   empties the database afterwards).
+- The browser tests run on SQLite, the engine of `make run`'s demo: what they add is the
+  page in a real browser (keyboard, axe, CSP, htmx), and every service and rule beneath
+  them runs on both engines in the other tests. A second browser pass on PostgreSQL would
+  cost minutes of the suite's budget and test nothing new.
 - `browser` is one chromium for the session (Playwright's async API, in the session loop the
   project's pytest-asyncio settings use); `page` is a fresh context per test, so no cookies
   leak between tests. After the test the final page is saved as
@@ -77,6 +81,12 @@ def _wait_until_up(url: str, server: uvicorn.Server, thread: threading.Thread) -
                 last_error = exc
         time.sleep(0.05)
     raise RuntimeError(f"the app did not answer on {url} within 20 s: {last_error}")
+
+
+@pytest.fixture(scope="session", params=["sqlite"])
+def engine_name(request: pytest.FixtureRequest) -> str:
+    """Overrides the suite's two engines for the browser tests (see the module's text)."""
+    return request.param
 
 
 @pytest.fixture
