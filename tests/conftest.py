@@ -21,6 +21,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+
+# Cheap password hashing for the whole run, child processes (migrate, worker) included: set
+# before the app is imported, because the password module reads it once at import.
+os.environ["PORTAL_FAST_PASSWORD_HASHING"] = "1"
+
 from litestar.testing import AsyncTestClient
 from piccolo.table import sort_table_classes
 

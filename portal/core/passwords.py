@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import os
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-_hasher = PasswordHasher()
+# Argon2's defaults (RFC 9106's low-memory profile) wherever a person logs in. The test suite
+# logs in thousands of times and asks for a cheap profile with PORTAL_FAST_PASSWORD_HASHING=1
+# (set by tests/conftest.py before the app is imported); the settings refuse it in production.
+# Read here, at import, because the hasher must exist before any settings object does.
+_FAST = os.environ.get("PORTAL_FAST_PASSWORD_HASHING", "").lower() in {"1", "true", "yes"}
+_hasher = (
+    PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1) if _FAST else PasswordHasher()
+)
 
 # Verified against when the e-mail is unknown, so a miss costs as much time as a hit and the
 # response time does not tell which addresses have an account.

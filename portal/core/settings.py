@@ -116,6 +116,11 @@ class Settings:
     allow_demo_passwords: bool = _setting(
         True, "Demo people log in with the password `demo`. Always off in production."
     )
+    fast_password_hashing: bool = _setting(
+        False,
+        "Cheap argon2 parameters, for the test suite only (it logs in thousands of times). "
+        "Read once when the password module loads; production refuses to start with it.",
+    )
     log_level: str = _setting("INFO", "Python log level for the portal's own loggers.")
 
     @property
@@ -178,6 +183,8 @@ class Settings:
             )
         if self.allow_demo_passwords:
             problems.append("PORTAL_ALLOW_DEMO_PASSWORDS must be false")
+        if self.fast_password_hashing:
+            problems.append("PORTAL_FAST_PASSWORD_HASHING must be false")
         if problems:
             raise SettingsError("Refusing to start in production: " + "; ".join(problems))
 
