@@ -107,23 +107,7 @@ async def record(actor: Auditable, event: AuditEvent) -> None:
         if event.action in VIEW_ACTIONS and _logged_in_this_request(origin, event.subject_ref):
             return
         _remember(origin, event.subject_ref)
-    await AuditEntry.insert(
-        AuditEntry(
-            occurred_at=datetime.now(UTC),
-            trace_id=origin.trace_id if origin else "job",
-            tenant_id=actor.tenant_id,
-            actor_person_id=actor.person_id,
-            actor_organisation_id=actor.organisation_id,
-            actor_role=actor.role,
-            action=event.action,
-            object_type=event.object_type,
-            object_id=None if event.object_id is None else str(event.object_id),
-            subject_ref=event.subject_ref,
-            result=event.result,
-            origin_ip=origin.ip if origin else None,
-            purpose=origin.route if origin else None,
-        )
-    ).run()
+    await AuditEntry.insert(_entry(actor, event, datetime.now(UTC))).run()
 
 
 @dataclass(frozen=True)
