@@ -4,14 +4,13 @@
   database, migrated from empty by the real `portal migrate` command.
 - When PostgreSQL or Redis do not answer, their tests skip locally and FAIL under CI=true.
 - Tests through the HTTP client cannot roll back per test (the request runs in another task),
-  so every table is emptied after each test instead.
+  so every table is emptied after each test instead (tests/database_reset.py).
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -26,12 +25,13 @@ import pytest
 # before the app is imported, because the password module reads it once at import.
 os.environ["PORTAL_FAST_PASSWORD_HASHING"] = "1"
 
+from litestar import Litestar
 from litestar.testing import AsyncTestClient
-from piccolo.table import sort_table_classes
 
 from portal.app import create_app
 from portal.core import database
 from portal.core.settings import PROJECT_ROOT, Settings, load_settings
+from tests.database_reset import Snapshot, empty_all_tables, restore_snapshot, take_snapshot
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 PG_ADMIN_URL = os.environ.get(
@@ -173,18 +173,6 @@ def settings(migrated: Database) -> Settings:
     return make_settings(migrated)
 
 
-async def empty_all_tables() -> None:
-    engine = database.current_engine()
-    tables = database.all_tables()
-    if engine.engine_type == "postgres":
-        names = ", ".join(t._meta.tablename for t in tables)
-        await engine.run_ddl(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-    else:
-        # Children first (foreign keys are RESTRICT): Piccolo sorts parents first.
-        for table in reversed(sort_table_classes(tables)):
-            await engine.run_ddl(f"DELETE FROM {table._meta.tablename}")  # noqa: S608 (table names)
-
-
 @pytest.fixture
 async def db(settings: Settings) -> AsyncIterator[Settings]:
     """A bound, empty, migrated database for one test."""
@@ -194,53 +182,15 @@ async def db(settings: Settings) -> AsyncIterator[Settings]:
     finally:
         # A test may have built an app on other settings, which rebinds the tables.
         database.bind(engine)
-        await empty_all_tables()
+        await empty_all_tables(settings.database_url)
         if engine.engine_type == "postgres" and engine.pool is not None:
             await engine.close_connection_pool()
-
-
-Snapshot = list[tuple[type, list[dict]]]
 
 
 @pytest.fixture(scope="session")
 def demo_snapshots() -> dict[str, Snapshot]:
     """The seeded demo per database, taken once and restored for every test after."""
     return {}
-
-
-async def take_snapshot() -> Snapshot:
-    engine = database.current_engine()
-    snapshot = []
-    for table in sort_table_classes(database.all_tables()):
-        name = table._meta.tablename
-        rows = await engine.run_ddl(f"SELECT * FROM {name}")  # noqa: S608 (table names)
-        snapshot.append((table, [dict(row) for row in rows]))
-    return snapshot
-
-
-async def restore_snapshot(snapshot: Snapshot) -> None:
-    """Put the snapshot's rows back, parents first, ids included; PostgreSQL's id sequences
-    are moved past them so that rows a test makes get fresh ids."""
-    engine = database.current_engine()
-    for table, rows in snapshot:
-        if not rows:
-            continue
-        columns = list(rows[0])
-        names = ", ".join(f'"{c}"' for c in columns)
-        # SQLite allows 999 parameters in one statement on older builds.
-        per_insert = max(1, 900 // len(columns))
-        for start in range(0, len(rows), per_insert):
-            chunk = rows[start : start + per_insert]
-            values = ", ".join("(" + ", ".join("{}" for _ in columns) + ")" for _ in chunk)
-            args = [row[c] for row in chunk for c in columns]
-            sql = f"INSERT INTO {table._meta.tablename} ({names}) VALUES {values}"  # noqa: S608
-            await table.raw(sql, *args)
-        if engine.engine_type == "postgres":
-            name = table._meta.tablename
-            await engine.run_ddl(
-                f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "  # noqa: S608
-                f"(SELECT MAX(id) FROM {name}))"
-            )
 
 
 @pytest.fixture
@@ -253,17 +203,40 @@ async def demo(db: Settings, demo_snapshots: dict[str, Snapshot]) -> Settings:
     snapshot = demo_snapshots.get(db.database_url)
     if snapshot is None:
         await seed_all(db.data_key, today(), db.documents_path)
-        demo_snapshots[db.database_url] = await take_snapshot()
+        demo_snapshots[db.database_url] = await take_snapshot(db.database_url)
     else:
-        await restore_snapshot(snapshot)
+        await restore_snapshot(db.database_url, snapshot)
     return db
 
 
+@pytest.fixture(scope="session")
+def apps() -> dict[Settings, Litestar]:
+    """One app per settings object for the whole run: building one costs a third of a
+    second (Litestar reads every handler's signature), and the suite needs hundreds. An
+    app keeps nothing between tests: sessions and counters live in the store folder, which
+    is emptied, and every request reads the database afresh."""
+    return {}
+
+
+def _empty_folder(folder: Path) -> None:
+    """Delete the files below `folder` but keep its folders: a file store made by the app
+    creates its own folder once, not before every write."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in folder.rglob("*"):
+        if path.is_file():
+            path.unlink()
+
+
 @pytest.fixture
-async def client(demo: Settings) -> AsyncIterator[AsyncTestClient]:
+async def client(demo: Settings, apps: dict[Settings, Litestar]) -> AsyncIterator[AsyncTestClient]:
     # Throttle counters and sessions live in files that outlast one test: start clean.
-    shutil.rmtree(demo.var_path / "store", ignore_errors=True)
-    app = create_app(demo)
+    _empty_folder(demo.var_path / "store")
+    app = apps.get(demo)
+    if app is None:
+        app = apps[demo] = create_app(demo)
+    else:
+        # The app bound the tables to its engine when it was built; rebind for this test.
+        database.bind(database.engine_from_url(demo.database_url))
     async with AsyncTestClient(app=app, base_url="http://127.0.0.1:8000") as test_client:
         yield test_client
 
