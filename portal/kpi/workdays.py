@@ -44,7 +44,6 @@ def _weekdays_through(day: date) -> int:
     return weeks * 5 + min(rest, 5)
 
 
-
 def _holidays_in(start: date, end: date) -> int:
     """Weekday holidays with start < day <= end."""
     total = 0
@@ -73,4 +72,3 @@ def add_workdays(day: date, n: int) -> date:
         if is_workday(day):
             remaining -= 1
     return day
-
