@@ -21,8 +21,8 @@ from typing import Any
 
 from piccolo.columns import Column
 from piccolo.columns.combination import WhereRaw
-from piccolo.query import Count, Select
-from piccolo.query.functions.aggregate import Sum
+from piccolo.query import Select
+from piccolo.query.functions.aggregate import Count, Sum
 
 from partners.taal.registers import PRESENT
 from partners.taal.tables import Attendance, Enrolment, Lesson, ProgressReport, VerzuimSignal
@@ -44,6 +44,7 @@ from portal.kpi.catalogue import (
 )
 from portal.kpi.expressions import (
     as_date,
+    count_distinct,
     count_distinct_pairs,
     local_date,
     week_number,
@@ -322,12 +323,13 @@ def _learner_columns() -> tuple[Any, ...]:
     )
 
 
-def _group_by_learner(query: Select) -> Select:
+def _group_by_learner(query: Select, *more: Any) -> Select:
     return query.group_by(
         Attendance.enrolment,
         Attendance.inburgeraar,
         Attendance.inburgeraar.given_names,
         Attendance.inburgeraar.family_name,
+        *more,
     ).order_by(Attendance.inburgeraar.family_name)
 
 
@@ -456,13 +458,13 @@ async def _offered_records(scope: Scope, period: Period, organisation_id: int) -
             *_learner_columns(),
             contract.as_alias("contract"),
             Sum(Attendance.minutes_offered, alias="offered"),
-            Count(distinct=[week_number(Attendance.lesson_date)], alias="weeks"),
+            count_distinct(week_number(Attendance.lesson_date), "weeks"),
         )
         .where(Attendance.current.eq(True))
         .where(Attendance.organisation == organisation_id)
         .where(_dates_in(Attendance.lesson_date, first, last))
     )
-    rows = await _group_by_learner(query).group_by(contract)
+    rows = await _group_by_learner(query, contract)
     return [
         Record(
             record_id=row["enrolment"],

@@ -66,3 +66,8 @@ def weeks_starting_in(first: date, last: date) -> tuple[date, date]:
     start = first + timedelta(days=(7 - first.weekday()) % 7)
     end = last - timedelta(days=last.weekday()) + timedelta(days=6)
     return start, end
+
+
+def count_distinct(value: QueryString | Column, alias: str) -> QueryString:
+    """COUNT(DISTINCT value) for one value or expression."""
+    return QueryString("COUNT(DISTINCT {})", value, alias=alias)
