@@ -154,9 +154,9 @@ def _measure(aggregate: Measure) -> Callable[[Scope, Period, Ids], Awaitable[lis
 # first enrolment and first exam result look at the learner's rows in the regio, which the
 # measure's regio-wide scope may read.
 _FIRST_LINE = WhereRaw(
-    "NOT EXISTS (SELECT 1 FROM taal_attendance AS earlier WHERE earlier.enrolment = "
-    "taal_attendance.enrolment AND earlier.current = {} AND earlier.lesson_date < "
-    "taal_attendance.lesson_date)",
+    "NOT EXISTS (SELECT 1 FROM taal_attendance AS earlier WHERE earlier.tenant = "
+    "taal_attendance.tenant AND earlier.enrolment = taal_attendance.enrolment AND "
+    "earlier.current = {} AND earlier.lesson_date < taal_attendance.lesson_date)",
     True,
 )
 _FIRST_ENROLMENT = WhereRaw(
@@ -165,9 +165,9 @@ _FIRST_ENROLMENT = WhereRaw(
     "earlier.id < taal_attendance.enrolment)"
 )
 _FIRST_ADVICE = WhereRaw(
-    "NOT EXISTS (SELECT 1 FROM taal_progress_report AS earlier WHERE earlier.enrolment = "
-    "taal_progress_report.enrolment AND earlier.advice = taal_progress_report.advice AND "
-    "earlier.id < taal_progress_report.id)"
+    "NOT EXISTS (SELECT 1 FROM taal_progress_report AS earlier WHERE earlier.tenant = "
+    "taal_progress_report.tenant AND earlier.enrolment = taal_progress_report.enrolment AND "
+    "earlier.advice = taal_progress_report.advice AND earlier.id < taal_progress_report.id)"
 )
 
 
