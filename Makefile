@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench install browser migrate seed lock settings-doc clean
+.PHONY: run test lint format bench install browser migrate seed lock settings-doc kpi-doc clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,9 @@ lock:
 
 settings-doc: install
 	$(BIN)/portal settings-doc --write
+
+kpi-doc: install
+	$(BIN)/portal kpi-doc --write
 
 clean:
 	rm -rf var/ test-artifacts/

@@ -185,5 +185,18 @@ def render_settings_doc() -> str:
     )
 
 
+@main.command("kpi-doc")
+@click.option("--write", is_flag=True, help="Write docs/kpis.md instead of printing.")
+def kpi_doc(write: bool) -> None:
+    """Print (or write) the definitions of the KPI catalogue."""
+    from portal.kpi.doc import render_kpi_doc
+
+    text = render_kpi_doc()
+    if write:
+        Path(PROJECT_ROOT / "docs" / "kpis.md").write_text(text)
+    else:
+        click.echo(text)
+
+
 if __name__ == "__main__":
     main()

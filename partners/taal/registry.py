@@ -7,7 +7,7 @@ start-page tiles are only the web app's.
 
 from __future__ import annotations
 
-from partners.taal import enrolments, rooster, verzuim
+from partners.taal import enrolments, kpis, rooster, verzuim
 from portal.casefile import pip_tasks
 from portal.casefile.case_panels import CasePanel, register_panel
 from portal.core import clock
@@ -17,7 +17,7 @@ from tenants.scope import Scope
 
 
 def register(*, web: bool) -> None:
-    """Register the closing flows; with `web`, also the case panel and start tiles.
+    """Register the closing flows and the KPIs; with `web`, also the case panel and start tiles.
     Idempotent: every registry is keyed, so a second call replaces what the first made."""
     pip_tasks.register_closing_flow(
         "taal.voortgang",
@@ -33,6 +33,8 @@ def register(*, web: bool) -> None:
         "Een verzuimsignaal sluit u door de opvolging vast te leggen bij het signaal in het "
         "dossier.",
     )
+    # The quality terms: the web app shows them, and jobs measure and store them.
+    kpis.register()
     if not web:
         return
     register_panel(

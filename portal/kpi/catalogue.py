@@ -15,8 +15,10 @@ Who may see which organisation's value is the caller's rule, not the measure's.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+import hashlib
+import hmac
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -95,6 +97,43 @@ class Record:
     counts: bool
     # Why the record does not count in the value (when `counts` is false), in Dutch.
     note: str = ""
+    # Whether the record meets the term (on time, signed, confirmed, passed): what a partner
+    # can still fix is a counting record with `met` false. None where the record is a share
+    # of its own (a learner's attendance) rather than a yes or no.
+    met: bool | None = None
+
+
+def pseudonym(tenant_id: int, case_id: int, key: str) -> str:
+    """A stable pseudonym of a case within its regio: a keyed hash (under a key derived from
+    the data key for this purpose only, as portal/core/bsn.py derives its keys) of regio and
+    case id. The same case gets the same pseudonym on every page and every period, so the
+    coordinator can ask about "the same person" without knowing who it is."""
+    derived = hmac.new(key.encode(), b"kpi-pseudonym", hashlib.sha256).digest()
+    digest = hmac.new(derived, f"{tenant_id}:{case_id}".encode(), hashlib.sha256).hexdigest()
+    return f"P-{digest[:10].upper()}"
+
+
+def for_coordinator(records: Iterable[Record], tenant_id: int, key: str) -> list[Record]:
+    """The records as the coordinator sees them: no name, a pseudonym for the case."""
+    return [
+        replace(
+            record,
+            name="",
+            pseudonym=pseudonym(tenant_id, record.case_id, key) if record.case_id else "",
+        )
+        for record in records
+    ]
+
+
+def complete(
+    measured: dict[int, tuple[float, float]], organisation_ids: Iterable[int]
+) -> list[Measurement]:
+    """One Measurement per organisation, in id order: the measured figures, or 0 ÷ 0 (value
+    None) for an organisation with nothing to measure in the period."""
+    return [
+        Measurement(org, *measured.get(org, (0, 0)))
+        for org in sorted(set(organisation_ids) | set(measured))
+    ]
 
 
 MeasureFn = Callable[[Scope, Period, frozenset[int] | None], Awaitable[list[Measurement]]]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from portal.casefile import pip_tasks
 from portal.core.validation import ValidationFailed
+from portal.kpi import catalogue
 from tasks import runtime
 from tasks.celery_app import app
 from tenants.scope import Scope
@@ -18,6 +19,12 @@ from tenants.scope import Scope
 def closing_flow_kinds() -> list[str]:
     """The task kinds this worker process knows to close through their own flow."""
     return sorted(pip_tasks.closing_flow_kinds())
+
+
+@app.task(name="test.registry.kpi_codes", ignore_result=False)
+def kpi_codes() -> list[str]:
+    """The KPI and declaration codes this worker process can measure or store."""
+    return sorted(catalogue.catalogue_codes())
 
 
 @app.task(name="test.registry.mark_done", ignore_result=False)

@@ -12,6 +12,7 @@ from portal.app import create_app
 from portal.casefile import pip_tasks
 from portal.casefile.tables import PipTask
 from portal.core.settings import Settings
+from portal.kpi import catalogue
 from tenants import accounts
 from tenants.scope import Scope
 from tenants.scoped import TenantData
@@ -45,6 +46,10 @@ async def test_worker_sees_the_closing_flows_of_the_web_app_and_refuses_to_close
     queue = f"test-{uuid.uuid4().hex}"
     with real_worker(demo, None, queue, include=PROBES) as producer:
         assert await _ask(producer, queue, "test.registry.closing_flow_kinds") == app_kinds
+        # Jobs measure the convenant terms too: the worker knows the app's catalogue.
+        app_codes = sorted(catalogue.catalogue_codes())
+        assert "taal.aanwezigheid" in app_codes
+        assert await _ask(producer, queue, "test.registry.kpi_codes") == app_codes
         answer = await _ask(
             producer, queue, "test.registry.mark_done", regio["id"], "alkmaar", task["id"]
         )
