@@ -7,17 +7,25 @@ start-page tiles are only the web app's.
 
 from __future__ import annotations
 
-from partners.taal import enrolments, rooster, verzuim
+from partners.taal import enrolments, milestones, rooster, verzuim
 from portal.casefile import pip_tasks
 from portal.casefile.case_panels import CasePanel, register_panel
 from portal.core import clock
+from portal.kpi.milestones import (
+    LEERROUTE_START,
+    Caseload,
+    Milestone,
+    register_caseload,
+    register_milestone,
+)
 from portal.web.start_tiles import Tile, register_tiles
 from tenants.roles import Role
 from tenants.scope import Scope
 
 
 def register(*, web: bool) -> None:
-    """Register the closing flows; with `web`, also the case panel and start tiles.
+    """Register the closing flows and what the regio's figures read (first lesson, active
+    learners); with `web`, also the case panel and start tiles.
     Idempotent: every registry is keyed, so a second call replaces what the first made."""
     pip_tasks.register_closing_flow(
         "taal.voortgang",
@@ -33,6 +41,10 @@ def register(*, web: bool) -> None:
         "Een verzuimsignaal sluit u door de opvolging vast te leggen bij het signaal in het "
         "dossier.",
     )
+    register_milestone(
+        Milestone(LEERROUTE_START, "Start leerroute (eerste les)", milestones.first_lesson)
+    )
+    register_caseload(Caseload("taal", "Taalaanbieder", milestones.active_learners))
     if not web:
         return
     register_panel(

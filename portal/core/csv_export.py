@@ -47,7 +47,9 @@ class ExportTable:
     def __post_init__(self) -> None:
         for row in self.rows:
             if len(row) != len(self.columns):
-                raise ValueError(f"{self.caption}: a row has {len(row)} cells, not {len(self.columns)}")
+                raise ValueError(
+                    f"{self.caption}: a row has {len(row)} cells, not {len(self.columns)}"
+                )
 
 
 def cell_text(value: Cell, flavour: Flavour) -> str:
@@ -65,7 +67,9 @@ def cell_text(value: Cell, flavour: Flavour) -> str:
 
 def table_csv(table: ExportTable, flavour: Flavour = Flavour.EXCEL) -> bytes:
     """The whole table as one CSV download: the headings, then the rows."""
-    rows = [list(table.columns)] + [[cell_text(cell, flavour) for cell in row] for row in table.rows]
+    rows = [list(table.columns)] + [
+        [cell_text(cell, flavour) for cell in row] for row in table.rows
+    ]
     return encode_rows(rows, flavour, first=True)
 
 

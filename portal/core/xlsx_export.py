@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import save_workbook
 
 from portal.core.csv_export import ExportTable, safe_cell
 
@@ -50,7 +51,7 @@ def table_xlsx(table: ExportTable) -> bytes:
                     cell.number_format = "DD-MM-YYYY"
     sheet.freeze_panes = "A4"
     out = io.BytesIO()
-    book.save(out)
+    save_workbook(book, out)
     return out.getvalue()
 
 

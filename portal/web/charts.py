@@ -209,7 +209,8 @@ def line_chart(
         out.append("</g>")
     out.extend(_legend(series, reference, target, plot_bottom + X_LABEL_SPACE))
     out.append("</svg>")
-    return Markup("".join(out))
+    # Every text above went through escape(); the rest is markup this module writes.
+    return Markup("".join(out))  # noqa: S704
 
 
 def _polyline(values, x_of, y_of, css: str, dash: str) -> list[str]:
@@ -311,4 +312,5 @@ def bar_chart(
             f"{escape(target_label)}</text></g>"
         )
     out.append("</svg>")
-    return Markup("".join(out))
+    # Every text above went through escape(); the rest is markup this module writes.
+    return Markup("".join(out))  # noqa: S704
