@@ -66,11 +66,19 @@ def cell_text(value: Cell, flavour: Flavour) -> str:
 
 
 def table_csv(table: ExportTable, flavour: Flavour = Flavour.EXCEL) -> bytes:
-    """The whole table as one CSV download: the headings, then the rows."""
-    rows = [list(table.columns)] + [
-        [cell_text(cell, flavour) for cell in row] for row in table.rows
-    ]
-    return encode_rows(rows, flavour, first=True)
+    """The whole table as one CSV download: the headings, then the rows. Text is neutralised
+    against formulas; a number is ours, not typed by anyone, so -2 stays a number."""
+    rows = [[safe_cell(heading) for heading in table.columns]]
+    for row in table.rows:
+        rows.append(
+            [
+                cell_text(cell, flavour)
+                if isinstance(cell, int | float) and not isinstance(cell, bool)
+                else safe_cell(cell_text(cell, flavour))
+                for cell in row
+            ]
+        )
+    return _encode(rows, flavour, first=True)
 
 
 def safe_cell(value: object) -> str:
@@ -81,13 +89,17 @@ def safe_cell(value: object) -> str:
 
 def encode_rows(rows: Iterable[Sequence[object]], flavour: Flavour, *, first: bool) -> bytes:
     """Rows as CSV bytes; `first` puts the byte order mark of the Excel flavour in front."""
+    return _encode([[safe_cell(cell) for cell in row] for row in rows], flavour, first=first)
+
+
+def _encode(rows: Iterable[Sequence[str]], flavour: Flavour, *, first: bool) -> bytes:
     out = io.StringIO()
     if flavour is Flavour.EXCEL:
         writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     else:
         writer = csv.writer(out, delimiter=",", lineterminator="\r\n")
     for row in rows:
-        writer.writerow([safe_cell(cell) for cell in row])
+        writer.writerow(row)
     text = out.getvalue()
     if first and flavour is Flavour.EXCEL:
         text = "\ufeff" + text
