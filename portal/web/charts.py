@@ -207,7 +207,7 @@ def line_chart(
                     _marker(MARKERS[number], x_of(index), y_of(value), "portal-chart__marker")
                 )
         out.append("</g>")
-    out.extend(_legend(series, reference, target, plot_bottom + X_LABEL_SPACE))
+    out.extend(_legend(series, reference, target, plot_bottom + X_LABEL_SPACE, unit))
     out.append("</svg>")
     # Every text above went through escape(); the rest is markup this module writes.
     return Markup("".join(out))  # noqa: S704
@@ -230,7 +230,11 @@ def _polyline(values, x_of, y_of, css: str, dash: str) -> list[str]:
 
 
 def _legend(
-    series: Sequence[Series], reference: Series | None, target: Target | None, top: float
+    series: Sequence[Series],
+    reference: Series | None,
+    target: Target | None,
+    top: float,
+    unit: str = "",
 ) -> list[str]:
     out = ['<g class="portal-chart__legend">']
     y = top
@@ -258,7 +262,7 @@ def _legend(
             f'<line class="portal-chart__target" x1="{PLOT_LEFT}" x2="{PLOT_LEFT + 36}" '
             f'y1="{_num(y)}" y2="{_num(y)}" stroke-dasharray="12 4 2 4"/>'
             f'<text class="portal-chart__legend-text" x="{PLOT_LEFT + 46}" y="{_num(y + 4)}">'
-            f"{escape(target.label)}: {escape(_label(target.value, ''))}</text>"
+            f"{escape(target.label)}: {escape(_label(target.value, unit))}</text>"
         )
     out.append("</g>")
     return out

@@ -75,7 +75,7 @@ def test_reference_and_target_lines_are_drawn_and_explained_in_the_legend() -> N
     markup = str(_line())
     assert markup.count('class="portal-chart__reference"') == 2  # line and legend
     assert markup.count('class="portal-chart__target"') == 2
-    assert "Regio (gemiddelde)</text>" in markup and "Norm: 100</text>" in markup
+    assert "Regio (gemiddelde)</text>" in markup and "Norm: 100 %</text>" in markup
     # The axis goes up to the target, with Dutch tick labels.
     assert ">100 %</text>" in markup and ">50 %</text>" in markup
 
