@@ -47,6 +47,7 @@ from portal.core.csv_export import ExportTable
 from portal.core.database import write_transaction
 from portal.core.validation import Checker
 from portal.kpi import milestones
+from portal.kpi.periods import MONTHS
 from tenants.roles import OrganisationKind, Role
 from tenants.scope import Scope
 from tenants.scoped import NotFound, TenantData
@@ -571,21 +572,6 @@ def _funnel_cells(row: FunnelRow) -> list[object]:
 
 
 # What is behind a number: the same count split further, never a row about a person.
-FIGURES = ("pip", "huisvesting", "trechter", "leerroute", "partner")
-MONTHS_NL = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 
 
 @dataclass(frozen=True)
@@ -614,7 +600,7 @@ class Breakdown:
 
 
 def month_label(key: int) -> str:
-    return f"{MONTHS_NL[key % 100 - 1]} {key // 100}"
+    return f"{MONTHS[key % 100 - 1]} {key // 100}"
 
 
 def _in_half_year(column: object, key: int) -> list[object]:
