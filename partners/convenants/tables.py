@@ -211,7 +211,8 @@ def _coordinator_parts(table: type[Table]):
     return read, write
 
 
-def _own_party(scope: Scope) -> Select:
+def own_party_ids(scope: Scope) -> Select:
+    """Ids of the party rows the actor signs for (a sub-select for TenantData queries)."""
     return ConvenantParty.select(ConvenantParty.id).where(
         (ConvenantParty.tenant == scope.tenant_id)
         & (ConvenantParty.organisation == scope.organisation_id)
@@ -227,11 +228,11 @@ def _acceptance_read(scope: Scope) -> Visibility:
 def _acceptance_write(scope: Scope) -> Visibility:
     """Only a party answers, for itself; the coordinator's own party signs by sending."""
     if scope.role in PARTY_ROLES:
-        return ConvenantAcceptance.party.is_in(_own_party(scope)) & (
+        return ConvenantAcceptance.party.is_in(own_party_ids(scope)) & (
             ConvenantAcceptance.convenant.is_in(_party_of(scope))
         )
     if scope.role is Role.REGIOCOORDINATOR:
-        return ConvenantAcceptance.party.is_in(_own_party(scope)) & (
+        return ConvenantAcceptance.party.is_in(own_party_ids(scope)) & (
             ConvenantAcceptance.convenant.is_in(_own_regio_office(scope))
         )
     return scope.role is Role.SYSTEM
