@@ -89,9 +89,7 @@ async def seed(today: date, documents_root: Path | None = None) -> list[str]:
         parties=tuple(await _organisation_ids(coordinator, list(PARTIES))),
         terms=(),
     )
-    convenant_id = await drafting.create(
-        coordinator, form, terms=[_term(*term) for term in TERMS]
-    )
+    convenant_id = await drafting.create(coordinator, form, terms=[_term(*term) for term in TERMS])
     await drafting.send(coordinator, convenant_id)
     for email, role in PARTIES.values():
         await signing.accept(await demo_scope(email, role), convenant_id)

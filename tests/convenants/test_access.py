@@ -175,3 +175,14 @@ async def test_the_service_refuses_another_organisations_scope(extra_people: Non
         await drafting.start_change(gemeente_coordinator, convenant_id)
     # ROC is a party: it reads the convenant, but only its own declarations (none).
     assert await views.list_convenants(roc, today())
+
+
+async def test_another_party_sees_its_own_declarations_only(client: AsyncTestClient) -> None:
+    page = f"{BASE}/{await demo_convenant()}/verklaringen"
+    await login_as(client, ROC)
+    response = await client.get(page)
+    assert response.status_code == 200
+    assert "docentenlijst-nt2" not in response.text
+    assert "Nog geen verklaringen." in response.text
+    await login_as(client, TAALHUIS)
+    assert "docentenlijst-nt2" in (await client.get(page)).text
