@@ -7,6 +7,7 @@ from pathlib import Path
 
 from partners.begeleiding import demo as begeleiding_demo
 from partners.coa import demo as coa_demo
+from partners.convenants import demo as convenants_demo
 from partners.taal import demo as taal_demo
 from portal.demo import seed_demo
 
@@ -18,4 +19,5 @@ async def seed_all(data_key: str, today: date, documents_root: Path | None = Non
     created += await coa_demo.seed(data_key, today, documents_root)
     for package in (begeleiding_demo, taal_demo):
         created += await package.seed(data_key, today)
+    created += await convenants_demo.seed(today, documents_root)
     return created

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from partners.begeleiding import registry as begeleiding
 from partners.coa import registry as coa
+from partners.convenants import registry as convenants
 from partners.taal import registry as taal
 
 
 def register_all(*, web: bool) -> None:
     """Register every partner package's rules, and with `web` its page parts (idempotent)."""
-    for package in (coa, begeleiding, taal):
+    for package in (coa, begeleiding, taal, convenants):
         package.register(web=web)

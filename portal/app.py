@@ -17,6 +17,7 @@ from piccolo.engine.postgres import PostgresEngine
 
 from partners.begeleiding import routes as begeleiding_routes
 from partners.coa import routes as coa_routes
+from partners.convenants import routes as convenant_routes
 from partners.registry import register_all
 from partners.taal import routes as taal_routes
 from portal.auth.csrf import CsrfMiddleware
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *coa_routes.ROUTE_HANDLERS,
             *begeleiding_routes.ROUTE_HANDLERS,
             *taal_routes.ROUTE_HANDLERS,
+            *convenant_routes.ROUTE_HANDLERS,
             create_static_files_router(
                 path="/static",
                 directories=[PROJECT_ROOT / "static"],

@@ -121,6 +121,20 @@ PHRASES: dict[tuple[str, str], str] = {
     ("create", "begeleiding_contact"): "legde {object} vast",
     ("read", "pvt"): "bekeek {object}",
     ("update", "pvt"): "werkte {object} bij",
+    # Convenants and declarations.
+    ("create", "convenant"): "maakte {object} aan als concept",
+    ("update", "convenant"): "wijzigde het concept van {object}",
+    ("send", "convenant"): "verstuurde {object} ter ondertekening",
+    ("change", "convenant"): "startte een nieuwe versie van {object}",
+    ("accept", "convenant"): "gaf akkoord op {object}",
+    ("return", "convenant"): "stuurde {object} terug met opmerkingen",
+    ("comment", "convenant"): "reageerde op een afspraak van {object}",
+    ("activate", "convenant"): "maakte {object} actief na het akkoord van alle partijen",
+    ("reopen", "convenant"): "zette {object} terug naar concept in een nieuwe versie",
+    ("expire", "convenant"): "zette {object} op verlopen na de einddatum",
+    ("submit", "convenant_declaration"): "gaf {object} op met een bewijsstuk",
+    ("download", "convenant_declaration"): "downloadde het bewijsstuk van {object}",
+    ("check", "convenant_declaration"): "markeerde {object} als gecontroleerd",
     # The audit log itself.
     ("export", "audit_log"): "downloadde een deel van het logboek",
 }
@@ -153,6 +167,8 @@ NOUNS: dict[str, str] = {
     "begeleiding_contact": "een contactmoment",
     "pvt": "het participatieverklaringstraject (PVT)",
     "audit_log": "het logboek",
+    "convenant": "convenant {id}",
+    "convenant_declaration": "verklaring {id} bij een convenant",
 }
 SECTION_NOUNS = {s.key: f"het onderdeel {s.title} van de brede intake" for s in SECTIONS}
 

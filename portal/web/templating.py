@@ -83,6 +83,12 @@ def configure_engine(engine: JinjaTemplateEngine) -> None:
     )
 
 
+# Who reads convenants (partners/convenants: the coordinator drafts, the parties sign).
+CONVENANT_ROLES = frozenset(
+    {Role.REGIOCOORDINATOR, Role.REGIEVOERDER, Role.TAALAANBIEDER, Role.BEGELEIDER, Role.COA}
+)
+
+
 def navigation(actor: Actor | None, path: str) -> list[NavItem]:
     """The menu for the actor's role; the deepest matching item is marked current."""
     if actor is None:
@@ -107,6 +113,8 @@ def navigation(actor: Actor | None, path: str) -> list[NavItem]:
         if actor.role is Role.REGIOCOORDINATOR:
             items.append(NavItem("Monitor", f"{base}/monitor/"))
             items.append(NavItem("Koppelingen", f"{base}/koppelingen"))
+        if actor.role in CONVENANT_ROLES:
+            items.append(NavItem("Convenanten", f"{base}/convenanten"))
         items.append(NavItem("Organisaties", f"{base}/organisaties"))
         if actor.role is Role.BEHEERDER:
             items.append(NavItem("Personen", f"{base}/personen"))

@@ -73,7 +73,9 @@ class DemoObject:
     `ids` gives, per path parameter, SQL that returns the object's id (one row, column `id`).
     The object's side is the personal data that must not reach anyone else: the cases
     (`cases`: SQL returning inburgeraar ids), the overdracht household (`household`: SQL
-    returning coa_overdracht_person ids) and staff (`staff`: SQL returning person ids).
+    returning coa_overdracht_person ids), staff (`staff`: SQL returning person ids) and texts
+    only its insiders may read (`texts`: SQL returning a column `value`, such as a
+    convenant's title or a declaration's file name).
     """
 
     kind: str
@@ -84,6 +86,7 @@ class DemoObject:
     cases: str = ""
     household: str = ""
     staff: str = ""
+    texts: str = ""
 
 
 def _case(family_name: str) -> str:
@@ -131,6 +134,15 @@ HADDAD_INSIDERS = frozenset(
 )
 TAALHUIS_WORK = frozenset({"regievoerder@alkmaar.demo", "docent@taal.alkmaar.demo"})
 BEA_WORK = frozenset({"regievoerder@alkmaar.demo", "begeleider@alkmaar.demo"})
+
+CONVENANT = "Convenant taal Regio Alkmaar"
+COORDINATORS = frozenset({"coordinator@alkmaar.demo", "adviseur@regio.demo"})
+CONVENANT_PARTIES = COORDINATORS | {
+    "regievoerder@alkmaar.demo",
+    "regievoerder@heiloo.demo",
+    "docent@taal.alkmaar.demo",
+    "docent@roc.alkmaar.demo",
+}
 
 OBJECTS: tuple[DemoObject, ...] = (
     DemoObject(
@@ -299,6 +311,32 @@ OBJECTS: tuple[DemoObject, ...] = (
         frozenset({"beheer@alkmaar.demo"}),
         staff=INVITED,
     ),
+    # Convenants: the coordinators of the regio office and the parties' people see the sent
+    # one; a concept only the coordinators; a declaration its partner and the coordinators.
+    DemoObject(
+        "convenant",
+        "active taal convenant of Regio Alkmaar",
+        "Regiobureau Inburgering Alkmaar",
+        {"convenant_id": f"SELECT id FROM convenant WHERE title = '{CONVENANT}'"},
+        CONVENANT_PARTIES,
+        texts=f"SELECT title AS value FROM convenant WHERE title = '{CONVENANT}'",
+    ),
+    DemoObject(
+        "convenant",
+        "concept convenant with VluchtelingenWerk (never sent: no party sees it)",
+        "Regiobureau Inburgering Alkmaar",
+        {"convenant_id": "SELECT id FROM convenant WHERE status = 'concept'"},
+        COORDINATORS,
+        texts="SELECT title AS value FROM convenant WHERE status = 'concept'",
+    ),
+    DemoObject(
+        "declaration",
+        "declaration of Taalhuis Kennemerland with its evidence",
+        "Taalhuis Kennemerland",
+        {"declaration_id": "SELECT MIN(id) AS id FROM convenant_declaration"},
+        COORDINATORS | {"docent@taal.alkmaar.demo"},
+        texts="SELECT filename AS value FROM convenant_declaration",
+    ),
     DemoObject(
         "person",
         "person Rachid Regie and his membership",
@@ -355,6 +393,9 @@ NO_OBJECT_ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/r/{slug:str}/groepen"): "creates a group of the reader's school",
     ("POST", "/r/{slug:str}/groepen/vrije-dagen"): "adds a holiday of the reader's school",
     ("GET", "/r/{slug:str}/cursisten"): "learners of the reader's school",
+    ("GET", "/r/{slug:str}/convenanten"): "convenants of the reader's regio office or party",
+    ("GET", "/r/{slug:str}/convenanten/nieuw"): "empty concept form (coordinator)",
+    ("POST", "/r/{slug:str}/convenanten/nieuw"): "a concept of the reader's regio office",
     ("POST", "/r/{slug:str}/zoeken"): "turns a typed search into an opaque token for a list",
 }
 
@@ -396,6 +437,8 @@ PARAM_KINDS = {
     "person_id": "person",
     "membership_id": "person",
     "invitation_id": "invitation",
+    "convenant_id": "convenant",
+    "declaration_id": "declaration",
 }
 
 
@@ -531,6 +574,8 @@ async def load_objects(data_key: str) -> list[LoadedObject]:
             sql = f"SELECT full_name, email FROM person WHERE id IN ({spec.staff})"
             for row in await _rows(sql):
                 values += [row["full_name"], row["email"]]
+        if spec.texts:
+            values += [row["value"] for row in await _rows(spec.texts)]
         assert values, f"{spec.label}: no personal data to look for"
         secrets = [(v, _pattern(v)) for v in dict.fromkeys(values) if v]
         bsns = frozenset(

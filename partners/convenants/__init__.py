@@ -1,0 +1,1 @@
+"""Convenants: quality terms agreed between the regio and its partners, and declarations."""
