@@ -34,12 +34,12 @@ PARTIES = {
 }
 # (code, comparison, target, "bijna gemist" from, period), targets in hundredths.
 TERMS = (
-    ("aanwezigheid", "ge", 8500, 8000, PeriodKind.MAAND),
-    ("registratie_volledig", "ge", 10000, 9500, PeriodKind.MAAND),
-    ("intake_doorlooptijd", "le", 1000, 1200, PeriodKind.KWARTAAL),
-    ("nt2_gekwalificeerd", "ge", 10000, 9500, PeriodKind.KWARTAAL),
+    ("taal.aanwezigheid", "ge", 8500, 8000, PeriodKind.MAAND),
+    ("taal.presentielijst_getekend", "ge", 10000, 9500, PeriodKind.MAAND),
+    ("taal.intake_doorlooptijd", "le", 1000, 1200, PeriodKind.KWARTAAL),
+    ("taal.nt2_docenten", "ge", 10000, 9500, PeriodKind.KWARTAAL),
 )
-DECLARED = frozenset({"nt2_gekwalificeerd"})
+DECLARED = frozenset({"taal.nt2_docenten"})
 DEMO_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
     b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"

@@ -1,30 +1,18 @@
-"""Helpers for the convenant tests: the KPI catalogue's codes the demo names (registered
-here with trivial measures: the catalogue is another package's work), extra people to attack
-with, and ids read from the database."""
+"""Helpers for the convenant tests: the real KPI catalogue, extra people to attack with, and
+ids read from the database."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from litestar.testing import AsyncTestClient
 
+from partners.registry import register_all
 from portal.core.database import current_engine
 from portal.core.settings import Settings
-from portal.kpi import catalogue
-from portal.kpi.catalogue import (
-    AnswerKind,
-    Better,
-    DeclarationKind,
-    Definition,
-    Kpi,
-    Measurement,
-    Unit,
-)
-from portal.kpi.periods import PeriodKind
 from tenants import people
-from tenants.roles import OrganisationKind, Role
+from tenants.roles import Role
 from tenants.scope import Scope
 from tests.conftest import login
 
@@ -37,53 +25,10 @@ GEMEENTE_COORDINATOR = "coordinator@gemeente.alkmaar.test"
 ZAAN = "docent@zaanstreek.demo"
 
 
-async def _no_measure(scope, period, organisations) -> list[Measurement]:
-    return []
-
-
-async def _no_records(scope, period, organisation_id) -> list:
-    return []
-
-
-def _kpi(code: str, label: str, unit: Unit, better: Better) -> Kpi:
-    return Kpi(
-        code=code,
-        label=label,
-        unit=unit,
-        better=better,
-        partner_kind=OrganisationKind.TAALAANBIEDER,
-        definition=Definition("n", "d", "p", "c", "e"),
-        measure=_no_measure,
-        records=_no_records,
-    )
-
-
 @pytest.fixture(autouse=True)
-def test_catalogue() -> Iterator[None]:
-    """Three measured KPIs and one declaration, as the catalogue will hold them."""
-    saved = (dict(catalogue._KPIS), dict(catalogue._DECLARATIONS))
-    catalogue.register_kpi(_kpi("aanwezigheid", "Aanwezigheid", Unit.PERCENT, Better.HIGHER))
-    catalogue.register_kpi(
-        _kpi("registratie_volledig", "Presentielijsten getekend", Unit.PERCENT, Better.HIGHER)
-    )
-    catalogue.register_kpi(
-        _kpi("intake_doorlooptijd", "Doorlooptijd intake", Unit.WORKDAYS, Better.LOWER)
-    )
-    catalogue.register_declaration(
-        DeclarationKind(
-            code="nt2_gekwalificeerd",
-            label="NT2-gekwalificeerde docenten",
-            answer=AnswerKind.PERCENT,
-            partner_kind=OrganisationKind.TAALAANBIEDER,
-            explanation="",
-            default_period=PeriodKind.KWARTAAL,
-        )
-    )
-    yield
-    catalogue._KPIS.clear()
-    catalogue._KPIS.update(saved[0])
-    catalogue._DECLARATIONS.clear()
-    catalogue._DECLARATIONS.update(saved[1])
+def real_catalogue() -> None:
+    """The real catalogue, as the app, the worker and the CLI register it."""
+    register_all(web=False)
 
 
 async def scalar(sql: str) -> int:

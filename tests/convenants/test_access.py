@@ -43,7 +43,9 @@ async def _sent_convenant_with_taalhuis() -> int:
         parties=(str(await organisation_id("Taalhuis Kennemerland")),),
         terms=(),
     )
-    term = TermValues("aanwezigheid", "kpi", "taalaanbieder", "ge", 9000, 8500, PeriodKind.MAAND)
+    term = TermValues(
+        "taal.aanwezigheid", "kpi", "taalaanbieder", "ge", 9000, 8500, PeriodKind.MAAND
+    )
     convenant_id = await drafting.create(coordinator, form, terms=[term])
     await drafting.send(coordinator, convenant_id)
     return convenant_id

@@ -27,9 +27,9 @@ RETURN_COMMENT = "Tien werkdagen lukt niet in de zomervakantie; wij stellen vijf
 
 def _terms(intake_target: str, intake_tolerance: str) -> dict[str, str]:
     rows = [
-        ("aanwezigheid", "ge", "85", "80", "maand"),
-        ("registratie_volledig", "ge", "100", "95", "maand"),
-        ("intake_doorlooptijd", "le", intake_target, intake_tolerance, "kwartaal"),
+        ("taal.aanwezigheid", "ge", "85", "80", "maand"),
+        ("taal.presentielijst_getekend", "ge", "100", "95", "maand"),
+        ("taal.intake_doorlooptijd", "le", intake_target, intake_tolerance, "kwartaal"),
     ]
     form = {}
     for n, (code, comparison, target, tolerance, period) in enumerate(rows, start=1):
@@ -87,7 +87,10 @@ async def test_drafted_sent_returned_changed_and_accepted_by_all(
     page = created.headers["location"]
     text = (await client.get(page)).text
     assert "Concept" in text
-    intake = "Doorlooptijd intake ≤ 10 werkdagen per kwartaal, bijna gemist vanaf 12 werkdagen"
+    intake = (
+        "Doorlooptijd aanmelding tot intake ≤ 10 werkdagen per kwartaal, "
+        "bijna gemist vanaf 12 werkdagen"
+    )
     assert intake in text
     assert "Aanwezigheid ≥ 85 % per maand, bijna gemist vanaf 80 %" in text
 
