@@ -185,7 +185,8 @@ async def _docent(visitor: Visitor) -> None:
         f"{BASE}/rapportages/{report['id']}", f"inburgeraar:{report['inburgeraar']}"
     )
     groups = await visitor.page(f"{BASE}/groepen")
-    group_id = _first_id(groups, rf"{BASE}/groepen/(\d+)")
+    # The group that runs now: an ended year group has no lessons ahead on its page.
+    group_id = _first_id(groups, rf"{BASE}/groepen/(\d+)\">NT2 B1 ochtend<")
     group = await visitor.check(f"{BASE}/groepen/{group_id}", None)
     lesson = _first_id(group, rf"{BASE}/lessen/(\d+)")
     await visitor.check(f"{BASE}/lessen/{lesson}", None)
