@@ -213,7 +213,9 @@ class Improvement:
         return f"{n} {word} van {self.period.label} nog niet in orde"
 
 
-async def improvements(scope: Scope, today: date) -> list[Improvement]:
+async def improvements(
+    scope: Scope, today: date, system: TenantData | None = None
+) -> list[Improvement]:
     """For a partner, per measured term: the counting records of the open period that do
     not meet the term yet ("3 presentielijsten van vorige week niet ondertekend"), by name.
     What it can still fix before the period closes."""
@@ -230,7 +232,7 @@ async def improvements(scope: Scope, today: date) -> list[Improvement]:
     ]
     if not wanted:
         return []
-    system = await TenantData(scope).as_system(
+    system = system or await TenantData(scope).as_system(
         RECORDS_REASON, audit.AuditEvent("read_records", "kpi_value", "open")
     )
     found = []
@@ -243,3 +245,25 @@ async def improvements(scope: Scope, today: date) -> list[Improvement]:
         if missing:
             found.append(Improvement(convenant.convenant_id, term.line, kpi.label, period, missing))
     return found
+
+
+@dataclass
+class OwnPage:
+    scores: list[scores.TermScores]
+    improvements: list[Improvement]
+    questions: list[dict[str, Any]]
+
+
+async def own_page(scope: Scope, today: date) -> OwnPage:
+    """A partner's page: its scores, what it can still fix (its records by name) and the
+    regio's questions, through one audited system view."""
+    if scope.role not in PARTNER_ROLES:
+        raise NotFound("eigen scores")
+    system = await TenantData(scope).as_system(
+        RECORDS_REASON, audit.AuditEvent("read_records", "kpi_value", "eigen")
+    )
+    return OwnPage(
+        await scores.own(scope, today, system),
+        await improvements(scope, today, system),
+        await open_questions(scope),
+    )

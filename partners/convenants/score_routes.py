@@ -202,13 +202,13 @@ class OwnScoresController(Controller):
 
     @get("/", name="mijn_scores")
     async def index(self, request: Request, slug: FromPath[str]) -> Template:
-        scope = actor_scope(request)
+        found = await score_records.own_page(actor_scope(request), today())
         return page(
             request,
             "convenants/scores_own.html",
-            found=await scores.own(scope, today()),
-            improvements=await score_records.improvements(scope, today()),
-            questions=await score_records.open_questions(scope),
+            found=found.scores,
+            improvements=found.improvements,
+            questions=found.questions,
         )
 
     @get("/export")

@@ -282,15 +282,15 @@ async def monitor(scope: Scope, today: date) -> list[TermScores]:
     return await _scores(system, convenants, today, only=None)
 
 
-async def own(scope: Scope, today: date) -> list[TermScores]:
+async def own(scope: Scope, today: date, system: TenantData | None = None) -> list[TermScores]:
     """A partner's own scores: the terms of the convenants it is a party of, only its own
-    organisation's values."""
+    organisation's values. `system`: the page's audited system view, when it has one."""
     if scope.role not in (Role.TAALAANBIEDER, Role.BEGELEIDER, Role.COA, Role.REGIEVOERDER):
         raise NotFound("eigen scores")
     convenants = await convenants_in_force(scope, today)
     if not any(p.organisation_id == scope.organisation_id for c in convenants for p in c.parties):
         return []
-    system = await TenantData(scope).as_system(PARTNER_REASON)
+    system = system or await TenantData(scope).as_system(PARTNER_REASON)
     return await _scores(system, convenants, today, only=scope.organisation_id)
 
 

@@ -157,3 +157,10 @@ async def test_score_tables_download_as_csv_and_xlsx(client: AsyncTestClient) ->
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     missing = await client.get("/r/alkmaar/monitor/afspraken/export?afspraak=x&formaat=csv")
     assert missing.status_code == 404
+
+
+async def test_the_partner_page_is_one_audit_entry(client: AsyncTestClient) -> None:
+    await login_as(client, TAALHUIS)
+    before = await scalar("SELECT COUNT(*) AS n FROM audit_entry")
+    assert (await client.get("/r/alkmaar/mijn-scores/")).status_code == 200
+    assert await scalar("SELECT COUNT(*) AS n FROM audit_entry") == before + 1
