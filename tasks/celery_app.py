@@ -16,7 +16,7 @@ settings = load_settings()
 # worker never imports a routes module, so it registers them itself, at import.
 register_all(web=False)
 
-app = Celery("portal", include=["tasks.maintenance", "tasks.health"])
+app = Celery("portal", include=["tasks.maintenance", "tasks.health", "tasks.convenants"])
 app.conf.update(
     **broker_options(settings),
     # Jobs report through the database (rows, outbox, progress), not through Celery results;

@@ -10,4 +10,10 @@ BEAT_SCHEDULE = {
         "task": "portal.maintenance.purge_expired_sessions",
         "schedule": crontab(hour="3", minute="30"),
     },
+    # Just after midnight the last period closed: store its values before anyone looks, and
+    # mark convenants that ended verlopen.
+    "close-convenant-periods": {
+        "task": "portal.convenants.close_periods",
+        "schedule": crontab(hour="0", minute="15"),
+    },
 }

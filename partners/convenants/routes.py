@@ -15,6 +15,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_413_REQUEST_ENTITY_TOO_LARGE
 
 from partners.convenants import declarations, drafting, signing, terms, views
+from partners.convenants.score_routes import ROUTE_HANDLERS as SCORE_ROUTES
 from partners.convenants.tables import PARTY_ROLES
 from portal.auth.guards import allow
 from portal.core import uploads
@@ -445,4 +446,4 @@ def _typed(form: Any) -> dict[str, Any]:
     return values
 
 
-ROUTE_HANDLERS: list[Any] = [ConvenantController, DeclarationController]
+ROUTE_HANDLERS: list[Any] = [ConvenantController, DeclarationController, *SCORE_ROUTES]

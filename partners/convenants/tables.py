@@ -16,7 +16,15 @@ Who sees what (by policy, beside each table):
 
 from __future__ import annotations
 
-from piccolo.columns import Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import (
+    Date,
+    DoublePrecision,
+    ForeignKey,
+    Integer,
+    Text,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.query import Select
@@ -145,6 +153,60 @@ class Declaration(Table, tablename="convenant_declaration"):
     checked_at = Timestamptz(null=True, default=None)
 
 
+class KpiValue(Table, tablename="convenant_kpi_value"):
+    """The stored value of a measured KPI for one organisation and one closed period: taken
+    once when the period closes and never changed (unique per code, organisation, period)."""
+
+    tenant = ForeignKey(Regio, null=False, on_delete=OnDelete.restrict, index=True)
+    code = Varchar(length=60, null=False)
+    organisation = ForeignKey(Organisation, null=False, on_delete=OnDelete.restrict, index=True)
+    period_kind = Varchar(length=10, null=False)
+    period_key = Varchar(length=10, null=False)
+    numerator = DoublePrecision(null=False, default=0)
+    denominator = DoublePrecision(null=False, default=0)
+    computed_at = Timestamptz(default=TimestamptzNow(), null=False)
+
+
+class KpiCorrection(Table, tablename="convenant_kpi_correction"):
+    """A later recomputation of a closed period that differs from what was known: shown on
+    the next period with its reason; the closed period's `KpiValue` stays as it was."""
+
+    tenant = ForeignKey(Regio, null=False, on_delete=OnDelete.restrict, index=True)
+    code = Varchar(length=60, null=False)
+    organisation = ForeignKey(Organisation, null=False, on_delete=OnDelete.restrict, index=True)
+    period_kind = Varchar(length=10, null=False)
+    # The closed period the correction is about (it shows on the one after it).
+    period_key = Varchar(length=10, null=False)
+    numerator = DoublePrecision(null=False, default=0)
+    denominator = DoublePrecision(null=False, default=0)
+    previous_numerator = DoublePrecision(null=False, default=0)
+    previous_denominator = DoublePrecision(null=False, default=0)
+    reason = Text(default="")
+    computed_at = Timestamptz(default=TimestamptzNow(), null=False)
+
+
+class ScoreQuestion(Table, tablename="convenant_score_question"):
+    """A message in the thread about one record behind a value: the coordinator asks about a
+    pseudonymised row, the partner answers. Keyed by term line, organisation, period and the
+    record's id within its KPI (`record_id`), so a thread follows the row across visits."""
+
+    tenant = ForeignKey(Regio, null=False, on_delete=OnDelete.restrict, index=True)
+    convenant = ForeignKey(Convenant, null=False, on_delete=OnDelete.cascade, index=True)
+    line = Integer(null=False)
+    code = Varchar(length=60, null=False)
+    organisation = ForeignKey(Organisation, null=False, on_delete=OnDelete.restrict, index=True)
+    period_key = Varchar(length=10, null=False)
+    record_id = Integer(null=False)
+    # The pseudonym the coordinator saw, so both sides name the same row.
+    pseudonym = Varchar(length=20, null=False, default="")
+    text = Text(default="")
+    author = ForeignKey(Person, null=True, default=None, on_delete=OnDelete.set_null)
+    author_organisation = ForeignKey(
+        Organisation, null=True, default=None, on_delete=OnDelete.set_null
+    )
+    created_at = Timestamptz(default=TimestamptzNow(), null=False)
+
+
 TABLES: list[type[Table]] = [
     Convenant,
     ConvenantVersion,
@@ -153,6 +215,9 @@ TABLES: list[type[Table]] = [
     ConvenantAcceptance,
     ConvenantComment,
     Declaration,
+    KpiValue,
+    KpiCorrection,
+    ScoreQuestion,
 ]
 
 PARTY_ROLES = (Role.REGIEVOERDER, Role.TAALAANBIEDER, Role.BEGELEIDER, Role.COA)
@@ -272,3 +337,48 @@ register_policy(ConvenantAcceptance, read=_acceptance_read, write=_acceptance_wr
 _comment_read, _ = _coordinator_parts(ConvenantComment)
 register_policy(ConvenantComment, read=_comment_read, write=_comment_write)
 register_policy(Declaration, read=_declaration_rule(False), write=_declaration_rule(True))
+
+
+def _own_values(table: type[Table]):
+    """Snapshots and corrections: only the job writes; a partner reads its own; the monitor
+    reads across the regio through an audited system view."""
+
+    def read(scope: Scope) -> Visibility:
+        organisation = table.organisation  # type: ignore[attr-defined]
+        if scope.role in PARTY_ROLES:
+            return organisation == scope.organisation_id
+        return scope.role is Role.SYSTEM
+
+    def write(scope: Scope) -> Visibility:
+        return scope.role is Role.SYSTEM
+
+    return read, write
+
+
+for _table in (KpiValue, KpiCorrection):
+    _read, _write = _own_values(_table)
+    register_policy(_table, read=_read, write=_write)
+
+
+def _question_rule(write: bool):
+    def rule(scope: Scope) -> Visibility:
+        if scope.role is Role.REGIOCOORDINATOR:
+            visible = ScoreQuestion.convenant.is_in(_own_regio_office(scope))
+        elif scope.role in PARTY_ROLES:
+            visible = (ScoreQuestion.organisation == scope.organisation_id) & (
+                ScoreQuestion.convenant.is_in(_party_of(scope))
+            )
+        else:
+            return scope.role is Role.SYSTEM
+        if write:
+            return (
+                visible
+                & (ScoreQuestion.author == scope.person_id)
+                & (ScoreQuestion.author_organisation == scope.organisation_id)
+            )
+        return visible
+
+    return rule
+
+
+register_policy(ScoreQuestion, read=_question_rule(False), write=_question_rule(True))

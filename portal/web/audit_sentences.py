@@ -135,6 +135,11 @@ PHRASES: dict[tuple[str, str], str] = {
     ("submit", "convenant_declaration"): "gaf {object} op met een bewijsstuk",
     ("download", "convenant_declaration"): "downloadde het bewijsstuk van {object}",
     ("check", "convenant_declaration"): "markeerde {object} als gecontroleerd",
+    ("read_records", "kpi_value"): "bekeek de records achter {object}",
+    (
+        "create",
+        "score_question",
+    ): ("stelde een vraag of gaf een antwoord over een record achter een score"),
     # The audit log itself.
     ("export", "audit_log"): "downloadde een deel van het logboek",
 }
@@ -169,6 +174,8 @@ NOUNS: dict[str, str] = {
     "audit_log": "het logboek",
     "convenant": "convenant {id}",
     "convenant_declaration": "verklaring {id} bij een convenant",
+    "kpi_value": "de score {id}",
+    "score_question": "",
 }
 SECTION_NOUNS = {s.key: f"het onderdeel {s.title} van de brede intake" for s in SECTIONS}
 
