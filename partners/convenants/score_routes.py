@@ -52,7 +52,7 @@ def _chart(found: scores.TermScores) -> Markup | None:
         if found.regio
         else None,
         target=charts.Target("Norm", found.term.target_centi / 100),
-        unit=found.suffix.strip(),
+        unit=found.suffix,
     )
 
 

@@ -39,6 +39,8 @@ PLOT_LEFT = 56
 PLOT_RIGHT = 16
 PLOT_TOP = 16
 PLOT_HEIGHT = 220
+# Width of one character of a tick label, at the stylesheet's 11 px, with some air.
+CHAR_WIDTH = 7
 X_LABEL_SPACE = 40
 LEGEND_LINE = 22
 BAR_HEIGHT = 22
@@ -174,6 +176,13 @@ def line_chart(
     out = _open(chart_id, title, description, height, "line")
     # Axis and grid are decoration: the table beside the chart carries the numbers.
     out.append('<g class="portal-chart__axis" aria-hidden="true">')
+    # A long unit ("werkdagen") would not fit beside the ticks: it goes above the axis once.
+    tick_unit = unit if len(unit.strip()) <= 2 else ""
+    if not tick_unit and unit:
+        out.append(
+            f'<text class="portal-chart__tick" x="2" y="{PLOT_TOP - 4}" '
+            f'text-anchor="start">{escape(unit.strip())}</text>'
+        )
     for tick in range(5):
         value = top * tick / 4
         y = y_of(value)
@@ -181,11 +190,18 @@ def line_chart(
             f'<line class="portal-chart__grid" x1="{PLOT_LEFT}" x2="{WIDTH - PLOT_RIGHT}" '
             f'y1="{_num(y)}" y2="{_num(y)}"/>'
             f'<text class="portal-chart__tick" x="{PLOT_LEFT - 6}" y="{_num(y + 4)}" '
-            f'text-anchor="end">{escape(_label(value, unit))}</text>'
+            f'text-anchor="end">{escape(_label(value, tick_unit))}</text>'
         )
+    # Twelve month names do not fit side by side: label every n-th period (the newest
+    # always), so no two labels overlap; the table names every period.
+    every = max(1, math.ceil(max((len(p) for p in periods), default=0) * CHAR_WIDTH / step))
     for index, period in enumerate(periods):
+        if (len(periods) - 1 - index) % every:
+            continue
+        half = len(period) * CHAR_WIDTH / 2
+        x = min(max(x_of(index), half), WIDTH - half)
         out.append(
-            f'<text class="portal-chart__tick" x="{_num(x_of(index))}" '
+            f'<text class="portal-chart__tick" x="{_num(x)}" '
             f'y="{plot_bottom + 18}" text-anchor="middle">{escape(period)}</text>'
         )
     out.append("</g>")

@@ -3,11 +3,13 @@ colour, text escaped."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import xml.etree.ElementTree as ET
 
 import pytest
 
+from portal.kpi.periods import MONTHS
 from portal.web import charts
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -133,3 +135,26 @@ def test_axis_top_is_a_round_number() -> None:
         100,
         200,
     ]
+
+
+def test_twelve_month_names_do_not_overlap_and_the_newest_is_named() -> None:
+    months = [f"{name} 2026" for name in MONTHS]
+    svg = charts.line_chart(
+        "grafiek-maanden", "t", "d", months, [charts.Series("s", list(range(12)))], unit=" %"
+    )
+    ticks = [t.text for t in _parse(svg).iter(f"{SVG}text") if t.text in months]
+    assert ticks[-1] == "december 2026"
+    assert 2 <= len(ticks) < 12
+    positions = [float(t.get("x")) for t in _parse(svg).iter(f"{SVG}text") if t.text in months]
+    width = max(len(m) for m in months) * charts.CHAR_WIDTH
+    assert all(b - a >= width for a, b in itertools.pairwise(positions))
+    assert positions[-1] + len(ticks[-1]) * charts.CHAR_WIDTH / 2 <= charts.WIDTH
+
+
+def test_a_long_unit_is_named_once_above_the_axis() -> None:
+    svg = charts.line_chart(
+        "grafiek-dagen", "t", "d", ["a", "b"], [charts.Series("s", [4, 8])], unit=" werkdagen"
+    )
+    texts = [t.text for t in _parse(svg).iter(f"{SVG}text")]
+    assert "werkdagen" in texts
+    assert not any(t and t.endswith("werkdagen") and t[0].isdigit() for t in texts[:8])
