@@ -12,7 +12,7 @@ listed in docs/taal.md: they confirm presence on the docent's screen.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
 from partners.taal import enrolments, registers, rooster, voortgang
@@ -151,6 +151,9 @@ async def seed(data_key: str, today: date) -> list[str]:
         await enrolments.place(
             docent, enrolment_id, enrolments.Placement(str(group_id), start.isoformat(), ""), today
         )
+        # The gemeente sent the aanmelding a week before the intake, not today.
+        aangemeld = datetime.combine(start - timedelta(days=14), time(10), UTC)
+        await school.update(Enrolment, enrolment_id, created_at=aangemeld)
         code = learner[5]
         await enrolments.renew_code(docent, enrolment_id, (code, _code_hash(code)))
         created.append(f"leerling {learner[1]} {learner[2]}, persoonlijke code {code}")
