@@ -10,9 +10,11 @@ from __future__ import annotations
 from partners.begeleiding import registry as begeleiding
 from partners.coa import registry as coa
 from partners.taal import registry as taal
+from portal.casefile import reminders as casefile_reminders
 
 
 def register_all(*, web: bool) -> None:
     """Register every partner package's rules, and with `web` its page parts (idempotent)."""
+    casefile_reminders.register()
     for package in (coa, begeleiding, taal):
         package.register(web=web)

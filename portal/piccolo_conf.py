@@ -18,5 +18,6 @@ APP_REGISTRY = AppRegistry(
         "partners.coa.piccolo_app",
         "partners.begeleiding.piccolo_app",
         "partners.taal.piccolo_app",
+        "portal.notifications.piccolo_app",
     ]
 )

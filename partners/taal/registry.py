@@ -7,7 +7,7 @@ start-page tiles are only the web app's.
 
 from __future__ import annotations
 
-from partners.taal import enrolments, kpis, rooster, verzuim
+from partners.taal import enrolments, kpis, reminders, rooster, verzuim
 from portal.casefile import pip_tasks
 from portal.casefile.case_panels import CasePanel, register_panel
 from portal.core import clock
@@ -35,6 +35,8 @@ def register(*, web: bool) -> None:
     )
     # The quality terms: the web app shows them, and jobs measure and store them.
     kpis.register()
+    # Reminders are rules the job runs; the settings page lists them.
+    reminders.register()
     if not web:
         return
     register_panel(
