@@ -26,6 +26,7 @@ from portal.auth.routes import AuthController
 from portal.auth.sessions import make_stores, session_config
 from portal.auth.throttle import make_counters
 from portal.casefile.import_routes import DuoImportController
+from portal.casefile.monitor_routes import MonitorController
 from portal.casefile.routes import InburgeraarController, TaskController, TaskTemplateController
 from portal.core import database
 from portal.core.broker import broker_options
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AuthController,
             *home.ROUTES,
             DuoImportController,
+            MonitorController,
             InburgeraarController,
             TaskController,
             TaskTemplateController,

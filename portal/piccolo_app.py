@@ -10,6 +10,7 @@ from portal.casefile.tables import (
     Pip,
     PipTask,
     RegioTaskTemplate,
+    Taakstelling,
     TaskUpdate,
     TimelineEvent,
 )
@@ -25,6 +26,7 @@ APP_CONFIG = AppConfig(
         Pip,
         PipTask,
         RegioTaskTemplate,
+        Taakstelling,
         TaskUpdate,
         TimelineEvent,
     ],

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import socket
@@ -27,6 +28,7 @@ os.environ["PORTAL_FAST_PASSWORD_HASHING"] = "1"
 
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
+from piccolo.engine.base import Engine
 
 from portal.app import create_app
 from portal.core import database
@@ -210,7 +212,7 @@ async def demo(db: Settings, demo_snapshots: dict[str, Snapshot]) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def apps() -> dict[Settings, Litestar]:
+def apps() -> dict[Settings, tuple[Litestar, Engine]]:
     """One app per settings object for the whole run: building one costs a third of a
     second (Litestar reads every handler's signature), and the suite needs hundreds. An
     app keeps nothing between tests: sessions and counters live in the store folder, which
@@ -227,17 +229,39 @@ def _empty_folder(folder: Path) -> None:
             path.unlink()
 
 
+BASE_URL = "http://127.0.0.1:8000"
+
+
+def _app_for(settings: Settings, apps: dict[Settings, tuple[Litestar, Engine]]) -> Litestar:
+    """The run's app for these settings, its tables bound to its own engine (the one its
+    lifespan gives a pool), with the sessions and counters of earlier tests gone."""
+    _empty_folder(settings.var_path / "store")
+    if settings not in apps:
+        app = create_app(settings)
+        apps[settings] = (app, database.current_engine())
+    app, engine = apps[settings]
+    database.bind(engine)
+    return app
+
+
 @pytest.fixture
-async def client(demo: Settings, apps: dict[Settings, Litestar]) -> AsyncIterator[AsyncTestClient]:
-    # Throttle counters and sessions live in files that outlast one test: start clean.
-    _empty_folder(demo.var_path / "store")
-    app = apps.get(demo)
-    if app is None:
-        app = apps[demo] = create_app(demo)
-    else:
-        # The app bound the tables to its engine when it was built; rebind for this test.
-        database.bind(database.engine_from_url(demo.database_url))
-    async with AsyncTestClient(app=app, base_url="http://127.0.0.1:8000") as test_client:
+async def client(
+    demo: Settings, apps: dict[Settings, tuple[Litestar, Engine]]
+) -> AsyncIterator[AsyncTestClient]:
+    async with AsyncTestClient(app=_app_for(demo, apps), base_url=BASE_URL) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+async def pooled_client(
+    demo: Settings, apps: dict[Settings, tuple[Litestar, Engine]]
+) -> AsyncIterator[AsyncTestClient]:
+    """A client of an app with a PostgreSQL connection pool, for tests that speak only HTTP
+    and make thousands of requests (a connection per query made them three times slower on
+    PostgreSQL). The test itself must not query the database: the pool lives on the app's
+    event loop, which is not the test's."""
+    pooled = dataclasses.replace(demo, database_pool_size=4)
+    async with AsyncTestClient(app=_app_for(pooled, apps), base_url=BASE_URL) as test_client:
         yield test_client
 
 

@@ -59,9 +59,13 @@ async def empty_all_tables(url: str) -> None:
         finally:
             conn.close()
         return
+    # DELETE, not TRUNCATE: TRUNCATE gives every table and index a new file, which cost
+    # half a second to a second per test; a DELETE of a few hundred rows costs milliseconds.
+    # Id sequences go on counting, which no test may count on.
     pg = await asyncpg.connect(url)
     try:
-        await pg.execute(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE")
+        deletes = " ".join(f"DELETE FROM {name};" for name in reversed(names))  # noqa: S608
+        await pg.execute(f"BEGIN; {deletes} COMMIT;")
     finally:
         await pg.close()
 

@@ -7,17 +7,25 @@ start-page tiles are only the web app's.
 
 from __future__ import annotations
 
-from partners.taal import enrolments, kpis, reminders, rooster, verzuim
+from partners.taal import enrolments, kpis, milestones, reminders, rooster, verzuim
 from portal.casefile import pip_tasks
 from portal.casefile.case_panels import CasePanel, register_panel
 from portal.core import clock
+from portal.kpi.milestones import (
+    LEERROUTE_START,
+    Caseload,
+    Milestone,
+    register_caseload,
+    register_milestone,
+)
 from portal.web.start_tiles import Tile, register_tiles
 from tenants.roles import Role
 from tenants.scope import Scope
 
 
 def register(*, web: bool) -> None:
-    """Register the closing flows and the KPIs; with `web`, also the case panel and start tiles.
+    """Register the closing flows, the KPIs and what the regio's figures read (first lesson,
+    active learners); with `web`, also the case panel and start tiles.
     Idempotent: every registry is keyed, so a second call replaces what the first made."""
     pip_tasks.register_closing_flow(
         "taal.voortgang",
@@ -37,6 +45,10 @@ def register(*, web: bool) -> None:
     kpis.register()
     # Reminders are rules the job runs; the settings page lists them.
     reminders.register()
+    register_milestone(
+        Milestone(LEERROUTE_START, "Start leerroute (eerste les)", milestones.first_lesson)
+    )
+    register_caseload(Caseload("taal", "Taalaanbieder", milestones.active_learners))
     if not web:
         return
     register_panel(

@@ -211,6 +211,21 @@ class RegioTaskTemplate(Table, tablename="regio_task_template"):
     updated_at = Timestamptz(default=TimestamptzNow(), null=False)
 
 
+class Taakstelling(Table, tablename="taakstelling"):
+    """The housing target of a gemeente for one half year (the rijksoverheid's taakstelling
+    for statushouders), as the regiocoordinator enters it. One row per gemeente, year and
+    half (a unique index, migration 2026-12-02T03:00:01)."""
+
+    tenant = ForeignKey(Regio, null=False, on_delete=OnDelete.restrict, index=True)
+    gemeente = ForeignKey(Organisation, null=False, on_delete=OnDelete.restrict)
+    year = Integer(null=False)
+    # 1: January–June, 2: July–December (the reference dates 1 April and 1 October fall in them).
+    half = Integer(null=False)
+    target = Integer(null=False, default=0)
+    updated_by = ForeignKey(Person, null=True, default=None, on_delete=OnDelete.set_null)
+    updated_at = Timestamptz(default=TimestamptzNow(), null=False)
+
+
 def _own_work(scope: Scope) -> Visibility:
     """The tasks that are this actor's organisation's (for a begeleider: their own, or the
     organisation's nobody is named to yet), whatever their status."""
@@ -479,3 +494,9 @@ register_policy(
 )
 register_policy(TaskUpdate, read=_update_rule(_task_visible), write=_update_rule(_task_writable))
 register_policy(TimelineEvent, read=_timeline_visible, write=_timeline_visible)
+# The taakstelling is the regio's own figure: its coordinator enters it; a job reads it.
+register_policy(
+    Taakstelling,
+    read=lambda scope: scope.role in (Role.REGIOCOORDINATOR, Role.SYSTEM),
+    write=lambda scope: scope.role in (Role.REGIOCOORDINATOR, Role.SYSTEM),
+)

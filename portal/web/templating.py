@@ -105,6 +105,7 @@ def navigation(actor: Actor | None, path: str) -> list[NavItem]:
         if actor.role in (Role.REGIEVOERDER, Role.COA):
             items.append(NavItem("Overdrachten", f"{base}/overdrachten"))
         if actor.role is Role.REGIOCOORDINATOR:
+            items.append(NavItem("Monitor", f"{base}/monitor/"))
             items.append(NavItem("Koppelingen", f"{base}/koppelingen"))
         items.append(NavItem("Organisaties", f"{base}/organisaties"))
         if actor.role is Role.BEHEERDER:
