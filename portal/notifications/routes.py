@@ -12,11 +12,17 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_400_BAD_REQUEST
 
+from portal.auth.guards import allow
 from portal.core.validation import ValidationFailed
 from portal.notifications import outbox
 from portal.web.flash import flash
 from portal.web.request_values import actor_scope, form_text
 from portal.web.templating import page
+from tenants.roles import MEMBERSHIP_ROLES
+
+# Every member of the regio has an inbox; which rows they see is the data layer's rule (own
+# notifications only). The superadmin acts in no regio.
+MEMBERS = [allow(*MEMBERSHIP_ROLES)]
 
 
 async def _inbox_page(request: Request, which: str, **context: Any) -> Template:
@@ -34,14 +40,14 @@ async def _inbox_page(request: Request, which: str, **context: Any) -> Template:
     )
 
 
-@get("/r/{slug:str}/meldingen", name="notifications")
+@get("/r/{slug:str}/meldingen", guards=MEMBERS, name="notifications")
 async def notifications(
     request: Request, slug: FromPath[str], filter: FromQuery[str] = "ongelezen"
 ) -> Template:
     return await _inbox_page(request, filter)
 
 
-@post("/r/{slug:str}/meldingen/gelezen", name="notifications_all_read")
+@post("/r/{slug:str}/meldingen/gelezen", guards=MEMBERS, name="notifications_all_read")
 async def mark_all_read(request: Request, slug: FromPath[str]) -> Redirect:
     marked = await outbox.mark_all_read(actor_scope(request))
     flash(
@@ -50,7 +56,11 @@ async def mark_all_read(request: Request, slug: FromPath[str]) -> Redirect:
     return Redirect(path=f"/r/{slug}/meldingen", status_code=303)
 
 
-@post("/r/{slug:str}/meldingen/{notification_id:int}/gelezen", name="notification_read")
+@post(
+    "/r/{slug:str}/meldingen/{notification_id:int}/gelezen",
+    guards=MEMBERS,
+    name="notification_read",
+)
 async def mark_read(
     request: Request, slug: FromPath[str], notification_id: FromPath[int]
 ) -> Redirect:
@@ -58,7 +68,7 @@ async def mark_read(
     return Redirect(path=f"/r/{slug}/meldingen", status_code=303)
 
 
-@get("/r/{slug:str}/meldingen/{notification_id:int}", name="notification_open")
+@get("/r/{slug:str}/meldingen/{notification_id:int}", guards=MEMBERS, name="notification_open")
 async def open_notification(
     request: Request, slug: FromPath[str], notification_id: FromPath[int]
 ) -> Redirect:
@@ -70,7 +80,7 @@ async def open_notification(
     return Redirect(path=href, status_code=303)
 
 
-@post("/r/{slug:str}/meldingen/e-mail", name="notification_preference")
+@post("/r/{slug:str}/meldingen/e-mail", guards=MEMBERS, name="notification_preference")
 async def save_preference(request: Request, slug: FromPath[str]) -> Template | Redirect:
     form = await request.form()
     mode, digest_time = form_text(form, "mode"), form_text(form, "digest_time")
