@@ -230,7 +230,7 @@ def register() -> None:
     register_reminder(
         ReminderKind(
             "pip_deadline",
-            "PIP-deadline (10 weken na inschrijving in de BRP): waarschuwing vanaf week",
+            "PIP-deadline (10 weken na de BRP-inschrijving): eerste waarschuwing",
             "weken na de BRP-inschrijving",
             PIP_WARNING_WEEKS,
             9,

@@ -358,6 +358,7 @@ NO_OBJECT_ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/r/{slug:str}/taken"): "'Mijn taken' of the reader's organisation",
     ("GET", "/r/{slug:str}/instellingen"): "the regio's settings (beheerder)",
     ("POST", "/r/{slug:str}/instellingen"): "saves the regio's settings (beheerder)",
+    ("POST", "/r/{slug:str}/instellingen/herinneringen"): "saves the reminder numbers (beheerder)",
     ("GET", "/r/{slug:str}/instellingen/taken"): "the regio's task plan (beheerder)",
     ("POST", "/r/{slug:str}/instellingen/taken"): "saves the regio's task plan (beheerder)",
     ("GET", "/r/{slug:str}/instellingen/verzuim"): "the regio's verzuim rules (beheerder)",
