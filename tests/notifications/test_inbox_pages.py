@@ -220,3 +220,20 @@ async def test_a_wrong_digest_time_is_refused_in_dutch_and_kept(
     )
     assert "Uw keuze voor e-mail is opgeslagen." in response.text
     assert 'value="07:45"' in response.text
+
+
+async def test_the_docent_finds_the_unsigned_register_reminder_and_opens_the_register(
+    demo: Settings, client: AsyncTestClient
+) -> None:
+    await _remind()
+    await login(client, "docent@taal.alkmaar.demo")
+    inbox = await client.get(INBOX)
+    assert _bell(inbox.text)
+    match = re.search(
+        rf'href="({INBOX}/\d+)">Presentielijst nog niet ondertekend: NT2 B1 ochtend</a>',
+        inbox.text,
+    )
+    assert match, "the docent's inbox has the register reminder as a link"
+    response = await client.get(match.group(1), follow_redirects=False)
+    assert re.fullmatch(r"/r/alkmaar/lessen/\d+", response.headers["location"])
+    assert (await client.get(response.headers["location"])).status_code == 200
