@@ -39,7 +39,7 @@ _RETRYING = {
 }
 
 
-@app.task(name="portal.notifications.deliver_regio", **_RETRYING)
+@app.task(name=delivery.DELIVER_JOB, **_RETRYING)
 def deliver_regio(tenant_id: int, tenant_slug: str) -> int:
     """Send the mails due now for one regio; returns how many mails were sent."""
     scope = _scope(tenant_id, tenant_slug, "deliver")

@@ -30,6 +30,9 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 # Longer than the job's hard time limit (tasks/celery_app.py), so a slow but living worker
 # never has its rows taken over.
 CLAIM_LEASE = timedelta(minutes=20)
+# The job that runs `deliver` for one regio, by name: the web app queues it after a commit
+# (portal/core/job_queue.py), tasks/notifications.py defines it.
+DELIVER_JOB = "portal.notifications.deliver_regio"
 
 
 @dataclass(frozen=True)

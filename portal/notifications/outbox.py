@@ -18,6 +18,7 @@ from tenants.scoped import TenantData
 FILTERS = {"ongelezen": "Ongelezen", "alle": "Alle meldingen"}
 MODES = {"direct": "Meteen, één e-mail per melding", "dagelijks": "Eén e-mail per dag"}
 INBOX_LIMIT = 200
+TEST_MAIL = "testmail"
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 
@@ -105,6 +106,20 @@ async def open_link(scope: Scope, notification_id: int) -> str | None:
     )
     await mark_read(scope, notification_id)
     return await links.resolve(scope, row["link_kind"], row["link_id"])
+
+
+async def request_test_mail(scope: Scope) -> None:
+    """Put a test message for the reader in the outbox (and the bell), so they can see how
+    the portal's mail reaches them; a delivery job sends it like any other."""
+    now = datetime.now(UTC)
+    async with write_transaction():
+        await TenantData(scope).insert(
+            Notification,
+            recipient=scope.person_id,
+            key=f"testmail:{scope.person_id}:{now.isoformat()}",
+            kind=TEST_MAIL,
+            title="Testbericht: zo komt een melding van het portaal bij u aan",
+        )
 
 
 async def get_preference(scope: Scope) -> Preference:

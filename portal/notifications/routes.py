@@ -5,6 +5,7 @@ the list in place (`hx-select`)."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from litestar import Request, get, post
@@ -13,8 +14,9 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_400_BAD_REQUEST
 
 from portal.auth.guards import allow
+from portal.core import job_queue
 from portal.core.validation import ValidationFailed
-from portal.notifications import outbox
+from portal.notifications import delivery, outbox
 from portal.web.flash import flash
 from portal.web.request_values import actor_scope, form_text
 from portal.web.templating import page
@@ -80,6 +82,30 @@ async def open_notification(
     return Redirect(path=href, status_code=303)
 
 
+@post("/r/{slug:str}/meldingen/testmail", guards=MEMBERS, name="notification_test_mail")
+async def send_test_mail(request: Request, slug: FromPath[str]) -> Redirect:
+    """The message is in the outbox once this commits; queuing its delivery only makes it
+    sooner. With the broker away the page still answers, and the sweep sends it later."""
+    scope = actor_scope(request)
+    await outbox.request_test_mail(scope)
+    queued = await asyncio.to_thread(
+        job_queue.queue_job,
+        request.app.state.settings,
+        delivery.DELIVER_JOB,
+        [scope.tenant_id, scope.tenant_slug],
+    )
+    if queued:
+        flash(request, "De testmail is onderweg. Hij staat ook hierboven bij uw meldingen.")
+    else:
+        flash(
+            request,
+            "De testmail staat klaar, maar kan nu niet worden verstuurd. Het portaal verstuurt "
+            "hem vanzelf zodra dat weer kan; u hoeft niets opnieuw te doen.",
+            "warning",
+        )
+    return Redirect(path=f"/r/{slug}/meldingen#e-mail", status_code=303)
+
+
 @post("/r/{slug:str}/meldingen/e-mail", guards=MEMBERS, name="notification_preference")
 async def save_preference(request: Request, slug: FromPath[str]) -> Template | Redirect:
     form = await request.form()
@@ -98,4 +124,11 @@ async def save_preference(request: Request, slug: FromPath[str]) -> Template | R
     return Redirect(path=f"/r/{slug}/meldingen#e-mail", status_code=303)
 
 
-ROUTES = [notifications, mark_all_read, mark_read, open_notification, save_preference]
+ROUTES = [
+    notifications,
+    mark_all_read,
+    mark_read,
+    open_notification,
+    send_test_mail,
+    save_preference,
+]

@@ -392,6 +392,7 @@ NO_OBJECT_ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/r/{slug:str}/meldingen"): "the reader's own notifications",
     ("POST", "/r/{slug:str}/meldingen/gelezen"): "marks the reader's own notifications read",
     ("POST", "/r/{slug:str}/meldingen/e-mail"): "the reader's own choice of mail",
+    ("POST", "/r/{slug:str}/meldingen/testmail"): "a test mail to the reader themselves",
 }
 
 # Routes without a role guard, each with the reason it needs none. Any other route without
