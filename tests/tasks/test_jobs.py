@@ -67,7 +67,7 @@ def real_worker(
             "--pool=solo",
             "-Q",
             queue,
-            os.environ.get("TEST_WORKER_LOGLEVEL", "--loglevel=WARNING"),
+            "--loglevel=WARNING",
             "--without-heartbeat",
             "--without-mingle",
             "--without-gossip",
