@@ -20,6 +20,7 @@ migrate: install
 
 seed: migrate
 	$(BIN)/portal seed-demo
+	$(BIN)/portal remind
 
 ## Web app, Celery worker and beat on SQLite and the filesystem broker under var/.
 run: seed

@@ -11,9 +11,11 @@ from partners.begeleiding import registry as begeleiding
 from partners.coa import registry as coa
 from partners.convenants import registry as convenants
 from partners.taal import registry as taal
+from portal.casefile import reminders as casefile_reminders
 
 
 def register_all(*, web: bool) -> None:
     """Register every partner package's rules, and with `web` its page parts (idempotent)."""
+    casefile_reminders.register()
     for package in (coa, begeleiding, taal, convenants):
         package.register(web=web)

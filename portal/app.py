@@ -32,6 +32,7 @@ from portal.casefile.routes import InburgeraarController, TaskController, TaskTe
 from portal.core import database
 from portal.core.broker import broker_options
 from portal.core.settings import PROJECT_ROOT, Settings, load_settings
+from portal.notifications import routes as notification_routes
 from portal.web import auditlog, home, public, search_routes
 from portal.web.access_log import BsnInUrlGuard, access_log
 from portal.web.errors import EXCEPTION_HANDLERS
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             RegioSettingsController,
             PlatformController,
             *auditlog.ROUTES,
+            *notification_routes.ROUTES,
             *search_routes.ROUTES,
             *coa_routes.ROUTE_HANDLERS,
             *begeleiding_routes.ROUTE_HANDLERS,

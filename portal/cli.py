@@ -69,6 +69,32 @@ def seed_demo() -> None:
 
 
 @main.command()
+def remind() -> None:
+    """Run the reminder job once for every active regio, then deliver the mails (as beat
+    does at 07:00 and 13:00; used after seeding the demo)."""
+    settings = _settings()
+    from datetime import UTC
+
+    from portal.core import clock, database
+    from portal.notifications import delivery, runner
+    from tenants import accounts
+    from tenants.scope import Scope
+
+    database.bind(database.engine_from_url(settings.database_url))
+
+    async def run_all() -> None:
+        for regio in await accounts.all_regios():
+            if not regio["active"]:
+                continue
+            scope = Scope.system(regio["id"], regio["slug"], "cli-remind")
+            report = await runner.run_reminders(scope, clock.today())
+            sent = await delivery.deliver(scope, settings, datetime.now(UTC))
+            click.echo(f"{regio['slug']}: {sum(report.new.values())} new, {sent.mails} mails")
+
+    asyncio.run(run_all())
+
+
+@main.command()
 @click.option("--reload", is_flag=True, help="Restart on code changes (development).")
 def serve(reload: bool) -> None:
     """Serve the web app with uvicorn."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from portal.casefile import inburgeraars, intake, pips
+from portal.casefile import inburgeraars, intake, pip_tasks, pips
 from portal.casefile.tables import Inburgeraar
 from portal.core import bsn
 from tenants import accounts
@@ -33,6 +33,9 @@ class DemoCase:
     languages: str
     pip: bool = False
     intake: bool = False
+    # A task the regievoerder added by hand for their own gemeente, due this many days ago
+    # (so the demo shows a task that is overdue, and its reminder).
+    late_task_days: int | None = None
 
 
 CASES = (
@@ -69,6 +72,7 @@ CASES = (
         "gezinsmigrant",
         90,
         "Arabisch",
+        late_task_days=5,
     ),
     DemoCase(
         "regievoerder@alkmaar.demo",
@@ -195,4 +199,15 @@ async def seed_cases(data_key: str, today: date) -> list[str]:
                 ),
             )
             await pips.vaststellen(scope, inburgeraar_id, today)
+        if case.late_task_days is not None:
+            await pip_tasks.add_task(
+                scope,
+                inburgeraar_id,
+                pip_tasks.NewTask(
+                    title="Gesprek over de brede intake plannen",
+                    organisation_id=str(scope.organisation_id),
+                    due_date=(today - timedelta(days=case.late_task_days)).isoformat(),
+                ),
+                today,
+            )
     return created

@@ -19,5 +19,6 @@ APP_REGISTRY = AppRegistry(
         "partners.begeleiding.piccolo_app",
         "partners.taal.piccolo_app",
         "partners.convenants.piccolo_app",
+        "portal.notifications.piccolo_app",
     ]
 )

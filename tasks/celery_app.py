@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
+
+import asyncpg
 from celery import Celery
 from celery.signals import worker_process_init, worker_process_shutdown
+from kombu.exceptions import OperationalError as BrokerError
 
 from partners.registry import register_all
 from portal.core.broker import broker_options
@@ -16,7 +20,21 @@ settings = load_settings()
 # worker never imports a routes module, so it registers them itself, at import.
 register_all(web=False)
 
-app = Celery("portal", include=["tasks.maintenance", "tasks.health", "tasks.convenants"])
+# Errors a job may meet when the database or the broker is briefly away (a restart, a
+# failover, a lock held too long): jobs that are safe to repeat retry on these with backoff.
+DB_AND_BROKER_ERRORS = (
+    sqlite3.OperationalError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.TooManyConnectionsError,
+    ConnectionError,
+    OSError,
+    BrokerError,
+)
+
+app = Celery(
+    "portal",
+    include=["tasks.maintenance", "tasks.health", "tasks.notifications", "tasks.convenants"],
+)
 app.conf.update(
     **broker_options(settings),
     # Jobs report through the database (rows, outbox, progress), not through Celery results;

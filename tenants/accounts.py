@@ -162,6 +162,16 @@ async def memberships_outside(person_id: int, tenant_id: int) -> int:
     )
 
 
+async def mail_contacts(person_ids: set[int]) -> dict[int, dict]:
+    """Address and name of active people, for the mail a job sends them."""
+    if not person_ids:
+        return {}
+    rows = await Person.select(Person.id, Person.email, Person.full_name).where(
+        Person.id.is_in(sorted(person_ids)) & (Person.active == True)  # noqa: E712
+    )
+    return {row["id"]: row for row in rows}
+
+
 async def regio_by_slug(slug: str) -> dict | None:
     return await Regio.select().where(Regio.slug == slug).first()
 

@@ -12,6 +12,8 @@ from litestar.response import Redirect, Template
 from portal.auth.guards import allow
 from portal.core.pagination import PageRequest
 from portal.core.validation import ValidationFailed
+from portal.notifications import reminder_settings
+from portal.notifications.reminder_kinds import reminder_kinds
 from portal.web.flash import flash
 from portal.web.request_values import actor_scope, form_text
 from portal.web.search import read_search
@@ -351,12 +353,33 @@ class RegioSettingsController(Controller):
     path = "/r/{slug:str}/instellingen"
     guards = ADMIN
 
+    async def _page(
+        self,
+        request: Request,
+        status_code: int = 200,
+        errors: dict[str, str] | None = None,
+        values: dict[str, str] | None = None,
+        reminder_errors: dict[str, str] | None = None,
+        reminder_values: dict[str, str] | None = None,
+    ) -> Template:
+        """The settings page: the regio's own settings and its reminder numbers, each a form
+        of its own (what one form kept as typed is shown again beside the other's values)."""
+        scope = actor_scope(request)
+        return page(
+            request,
+            "tenants/regio_settings.html",
+            status_code=status_code,
+            current=await regio_settings.get_regio_settings(scope, request.app.state.settings),
+            reminders=await reminder_settings.settings_form(scope),
+            errors=errors or {},
+            values=values or {},
+            reminder_errors=reminder_errors or {},
+            reminder_values=reminder_values or {},
+        )
+
     @get("/", name="regio_settings")
     async def form(self, request: Request, slug: FromPath[str]) -> Template:
-        current = await regio_settings.get_regio_settings(
-            actor_scope(request), request.app.state.settings
-        )
-        return page(request, "tenants/regio_settings.html", current=current, errors={}, values={})
+        return await self._page(request)
 
     @post("/")
     async def save(self, request: Request, slug: FromPath[str]) -> Template | Redirect:
@@ -365,23 +388,30 @@ class RegioSettingsController(Controller):
             "session_idle_minutes": form_text(form, "session_idle_minutes"),
             "partner_access_days": form_text(form, "partner_access_days"),
         }
-        settings = request.app.state.settings
         try:
             await regio_settings.save_regio_settings(
                 actor_scope(request),
-                settings,
+                request.app.state.settings,
                 values["session_idle_minutes"],
                 values["partner_access_days"],
             )
         except ValidationFailed as failed:
-            current = await regio_settings.get_regio_settings(actor_scope(request), settings)
-            return page(
-                request,
-                "tenants/regio_settings.html",
-                status_code=400,
-                current=current,
-                errors=failed.errors,
-                values=values,
-            )
+            return await self._page(request, 400, errors=failed.errors, values=values)
         flash(request, "De instellingen van de regio zijn opgeslagen.")
         return Redirect(path=f"/r/{slug}/instellingen", status_code=303)
+
+    @post("/herinneringen")
+    async def save_reminders(self, request: Request, slug: FromPath[str]) -> Template | Redirect:
+        form = await request.form()
+        values = {
+            f"herinnering_{kind.code}": form_text(form, f"herinnering_{kind.code}")
+            for kind in reminder_kinds()
+        }
+        try:
+            await reminder_settings.save_numbers(actor_scope(request), values)
+        except ValidationFailed as failed:
+            return await self._page(
+                request, 400, reminder_errors=failed.errors, reminder_values=values
+            )
+        flash(request, "De herinneringen van de regio zijn opgeslagen.")
+        return Redirect(path=f"/r/{slug}/instellingen#herinneringen", status_code=303)

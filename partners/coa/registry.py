@@ -6,7 +6,7 @@ CLI get nothing from it; the web app gets the case-page section and the start-pa
 
 from __future__ import annotations
 
-from partners.coa import handover
+from partners.coa import handover, reminders
 from portal.casefile.case_panels import CasePanel, register_panel
 from portal.web.start_tiles import Tile, register_tiles
 from tenants.roles import Role
@@ -14,7 +14,9 @@ from tenants.scope import Scope
 
 
 def register(*, web: bool) -> None:
-    """With `web`, register the case panel and start tiles (idempotent: keyed registries)."""
+    """The reminder kind; with `web`, the case panel and start tiles (idempotent: keyed
+    registries)."""
+    reminders.register()
     if not web:
         return
     register_panel(

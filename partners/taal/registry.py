@@ -7,7 +7,7 @@ start-page tiles are only the web app's.
 
 from __future__ import annotations
 
-from partners.taal import enrolments, kpis, milestones, rooster, verzuim
+from partners.taal import enrolments, kpis, milestones, reminders, rooster, verzuim
 from portal.casefile import pip_tasks
 from portal.casefile.case_panels import CasePanel, register_panel
 from portal.core import clock
@@ -43,6 +43,8 @@ def register(*, web: bool) -> None:
     )
     # The quality terms: the web app shows them, and jobs measure and store them.
     kpis.register()
+    # Reminders are rules the job runs; the settings page lists them.
+    reminders.register()
     register_milestone(
         Milestone(LEERROUTE_START, "Start leerroute (eerste les)", milestones.first_lesson)
     )

@@ -80,6 +80,26 @@ class Settings:
         "http://127.0.0.1:8000",
         "Public address of the portal, used in mails and the OpenID Connect redirect.",
     )
+    smtp_host: str = _setting(
+        "",
+        "SMTP server for the portal's mail (notifications and reminders). Empty: every mail "
+        "is written as an `.eml` file under `var/outbox/` instead (embedded mode).",
+    )
+    smtp_port: int = _setting(587, "Port of the SMTP server.")
+    smtp_username: str = _setting("", "SMTP log-in name; empty sends without logging in.")
+    smtp_password: str = _setting("", "SMTP password (from the secret store in production).")
+    smtp_starttls: bool = _setting(
+        True,
+        "Upgrade the SMTP connection with STARTTLS before logging in. Off only for a relay on "
+        "the same host or the test suite's loopback server.",
+    )
+    smtp_from: str = _setting(
+        "noreply@inburgering.example",
+        "Address mails are sent from; the sender's name is the regio's name.",
+    )
+    smtp_timeout_seconds: int = _setting(
+        20, "Seconds to wait for the SMTP server before a delivery is retried later."
+    )
     host: str = _setting("127.0.0.1", "Address `portal serve` binds to.")
     port: int = _setting(8000, "Port `portal serve` listens on.")
     session_idle_minutes: int = _setting(
@@ -138,6 +158,11 @@ class Settings:
             return self.var_path / "documents"
         path = Path(self.documents_dir)
         return path if path.is_absolute() else PROJECT_ROOT / path
+
+    @property
+    def outbox_path(self) -> Path:
+        """Where mails go as `.eml` files when no SMTP server is set."""
+        return self.var_path / "outbox"
 
     @property
     def uses_sqlite(self) -> bool:

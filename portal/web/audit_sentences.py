@@ -38,6 +38,8 @@ PHRASES: dict[tuple[str, str], str] = {
     ("as_system", "regio"): "gebruikte een systeemweergave van de gegevens van de regio",
     ("create", "regio"): "maakte de regio aan",
     ("update", "regio_settings"): "wijzigde de instellingen van de regio",
+    ("update", "reminder_settings"): "wijzigde de herinneringen van de regio",
+    ("update", "notification_preference"): "koos hoe hij of zij meldingen per e-mail krijgt",
     ("update", "task_templates"): "wijzigde het takenplan van de regio",
     # The case file.
     ("list", "inburgeraar"): "bekeek de lijst met inburgeraars",
@@ -152,6 +154,8 @@ NOUNS: dict[str, str] = {
     "invitation": "een uitnodiging voor de regio",
     "regio": "de regio",
     "regio_settings": "de instellingen",
+    "reminder_settings": "de herinneringen",
+    "notification_preference": "de e-mailkeuze",
     "task_templates": "het takenplan",
     "inburgeraar": "het dossier",
     "intake": "de brede intake",

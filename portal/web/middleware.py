@@ -21,6 +21,7 @@ from litestar.types import (
 
 from portal.auth.actor import SessionEnded, resolve_actor
 from portal.core.settings import Settings
+from portal.notifications import outbox
 from tenants.scope import Origin
 
 # 'self' only: no inline script or style, no eval. htmx 2 runs under this because the
@@ -87,6 +88,10 @@ def _trace_id(scope: Scope) -> str:
     return secrets.token_hex(16)
 
 
+# Where the actor's unread count waits for the page template (the bell).
+UNREAD_KEY = "notifications_unread"
+
+
 class ActorMiddleware(ASGIMiddleware):
     """Puts the Actor (or None) in `scope["user"]` and its Scope in `scope["auth"]`."""
 
@@ -119,6 +124,9 @@ class ActorMiddleware(ASGIMiddleware):
                 scope["state"][SESSION_ENDED_KEY] = True
         scope["user"] = actor
         scope["auth"] = actor.scope if actor else None
+        if actor is not None and actor.regio_slug and scope.get("method") == "GET":
+            # The bell in the header of every page: one count query per page, not per fragment.
+            scope["state"][UNREAD_KEY] = await outbox.unread_count(actor.scope)
         await next_app(scope, receive, send)
 
 

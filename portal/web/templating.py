@@ -142,4 +142,5 @@ def page(request: Request, template: str, status_code: int = 200, **context: Any
     context.setdefault("nav_items", navigation(actor, request.url.path))
     context.setdefault("flashes", pop_flashes(request))
     context.setdefault("is_htmx", request.headers.get("hx-request") == "true")
+    context.setdefault("unread", request.scope.get("state", {}).get("notifications_unread"))
     return Template(template_name=template, context=context, status_code=status_code)

@@ -19,11 +19,15 @@ from litestar import Litestar
 from litestar.routes import HTTPRoute
 from piccolo.engine.base import Engine
 
+from partners.registry import register_all
 from portal.core import bsn, database
+from portal.core.clock import today
 from portal.demo import REGIOS
 from portal.demo_cases import demo_scope
+from portal.notifications import queue, runner
 from tenants import people
 from tenants.roles import Role
+from tenants.scope import Scope
 
 ALKMAAR = "alkmaar"
 OTHER_REGIO = "zaanstreek"
@@ -111,6 +115,15 @@ def _household(family_name: str) -> str:
     return f"SELECT id FROM coa_overdracht_person WHERE overdracht IN ({_overdracht(family_name)})"
 
 
+def _notification(email: str, kind: str) -> str:
+    return (
+        "SELECT MIN(n.id) AS id FROM notification n JOIN person p ON p.id = n.recipient "
+        f"WHERE p.email = '{email}' AND n.kind = '{kind}'"
+    )
+
+
+# The kind of the notification `remind` writes by hand (no reminder kind writes to a beheerder).
+MATRIX_NOTIFICATION = "matrix_test"
 GROUP = "SELECT id FROM taal_group WHERE name = 'NT2 B1 ochtend'"
 GROUP_LEARNERS = f"SELECT inburgeraar AS id FROM taal_enrolment WHERE groep IN ({GROUP})"
 RACHID = "SELECT id FROM person WHERE email = 'regievoerder@alkmaar.demo'"
@@ -294,6 +307,25 @@ OBJECTS: tuple[DemoObject, ...] = (
         TAALHUIS_WORK,
         cases=_case("Saleh"),
     ),
+    # A notification is its recipient's alone: no one else, not even a colleague of the same
+    # organisation, opens it or marks it read (`remind` below writes them).
+    DemoObject(
+        "notification",
+        "the first PIP-deadline notification of Rachid Regie",
+        "Gemeente Alkmaar",
+        {"notification_id": _notification("regievoerder@alkmaar.demo", "pip_deadline")},
+        frozenset({"regievoerder@alkmaar.demo"}),
+        cases=f"SELECT dossier AS id FROM notification WHERE id IN "
+        f"({_notification('regievoerder@alkmaar.demo', 'pip_deadline')})",
+    ),
+    DemoObject(
+        "notification",
+        "notification of Bram Beheer about the open invitation",
+        "Regiobureau Inburgering Alkmaar",
+        {"notification_id": _notification("beheer@alkmaar.demo", MATRIX_NOTIFICATION)},
+        frozenset({"beheer@alkmaar.demo"}),
+        staff=INVITED,
+    ),
     # Regio administration: the beheerder of Regio Alkmaar; the data is the regio's staff.
     DemoObject(
         "organisation",
@@ -364,6 +396,7 @@ NO_OBJECT_ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/r/{slug:str}/taken"): "'Mijn taken' of the reader's organisation",
     ("GET", "/r/{slug:str}/instellingen"): "the regio's settings (beheerder)",
     ("POST", "/r/{slug:str}/instellingen"): "saves the regio's settings (beheerder)",
+    ("POST", "/r/{slug:str}/instellingen/herinneringen"): "saves the reminder numbers (beheerder)",
     ("GET", "/r/{slug:str}/instellingen/taken"): "the regio's task plan (beheerder)",
     ("POST", "/r/{slug:str}/instellingen/taken"): "saves the regio's task plan (beheerder)",
     ("GET", "/r/{slug:str}/instellingen/verzuim"): "the regio's verzuim rules (beheerder)",
@@ -405,6 +438,10 @@ NO_OBJECT_ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/r/{slug:str}/convenanten/nieuw"): "empty concept form (coordinator)",
     ("POST", "/r/{slug:str}/convenanten/nieuw"): "a concept of the reader's regio office",
     ("POST", "/r/{slug:str}/zoeken"): "turns a typed search into an opaque token for a list",
+    ("GET", "/r/{slug:str}/meldingen"): "the reader's own notifications",
+    ("POST", "/r/{slug:str}/meldingen/gelezen"): "marks the reader's own notifications read",
+    ("POST", "/r/{slug:str}/meldingen/e-mail"): "the reader's own choice of mail",
+    ("POST", "/r/{slug:str}/meldingen/testmail"): "a test mail to the reader themselves",
 }
 
 # Routes without a role guard, each with the reason it needs none. Any other route without
@@ -447,6 +484,7 @@ PARAM_KINDS = {
     "invitation_id": "invitation",
     "convenant_id": "convenant",
     "declaration_id": "declaration",
+    "notification_id": "notification",
 }
 
 
@@ -601,6 +639,23 @@ async def invite() -> None:
         INVITED_EMAIL, "Ines Uitgenodigd", gemeente, Role.REGIEVOERDER.value, "Welkom-in-2026"
     )
     assert await people.invite_person(beheerder, invited) is False
+
+
+async def remind() -> None:
+    """The reminder job's run for Regio Alkmaar (as `portal remind` after seeding), and one
+    notification written by hand to its beheerder, whose colleagues of the Regiobureau must
+    not reach it."""
+    register_all(web=False)
+    beheerder = await demo_scope("beheer@alkmaar.demo", Role.BEHEERDER)
+    system = Scope.system(beheerder.tenant_id or 0, ALKMAAR, "access-matrix")
+    await runner.run_reminders(system, today())
+    message = queue.NewMessage(
+        recipient=beheerder.person_id or 0,
+        key=f"{MATRIX_NOTIFICATION}:{beheerder.person_id}",
+        kind=MATRIX_NOTIFICATION,
+        title="Een uitnodiging staat nog open",
+    )
+    assert await queue.add_once(system, [message]) == 1
 
 
 # Rows that a refused request may add: the audit log records refusals and reads.

@@ -53,6 +53,7 @@ from tests.security.access_matrix import (
     load_objects,
     normalised,
     objects_for,
+    remind,
 )
 
 
@@ -217,6 +218,7 @@ def _shape(response: httpx.Response, url: str, missing_url: str) -> tuple[int, s
 @pytest.fixture
 async def matrix(demo: Settings) -> AsyncIterator[Matrix]:
     await invite()
+    await remind()
     objects = await load_objects(demo.data_key)
     # The test reads the database through its own engine; the app gets a pool (on PostgreSQL
     # a connection per query would make the matrix several times slower).

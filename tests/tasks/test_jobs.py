@@ -39,16 +39,22 @@ def test_worker_settings_that_protect_jobs() -> None:
 
 @contextmanager
 def real_worker(
-    settings: Settings, broker_url: str | None, queue: str, include: str | None = None
+    settings: Settings,
+    broker_url: str | None,
+    queue: str,
+    include: str | None = None,
+    extra_env: dict[str, str] | None = None,
 ) -> Iterator[Celery]:
     """A real `celery worker` process on the test's database and broker, and a producer;
-    `include` names a module of extra jobs (a test's probes) the worker imports at start."""
+    `include` names a module of extra jobs (a test's probes) the worker imports at start,
+    `extra_env` more PORTAL_ settings (an SMTP server)."""
     env = {
         **os.environ,
         "PORTAL_ENV": "test",
         "PORTAL_DATABASE_URL": settings.database_url,
         "PORTAL_VAR_DIR": str(settings.var_path),
         "PORTAL_BROKER_URL": broker_url or "filesystem://",
+        **(extra_env or {}),
     }
     worker = subprocess.Popen(
         [

@@ -1,0 +1,1 @@
+"""Notifications: the outbox table, the bell and inbox, e-mail delivery and the reminder rules."""
