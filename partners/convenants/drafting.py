@@ -255,6 +255,7 @@ async def _set_terms(
             "target_centi": term.target_centi,
             "tolerance_centi": term.tolerance_centi,
             "period_kind": term.period_kind,
+            "window_workdays": term.window_workdays,
         }
         if line in existing:
             await data.update(ConvenantTerm, existing.pop(line), **values)

@@ -1,11 +1,12 @@
-"""What the convenants package adds to the shared registries: start-page tiles.
-
-No task closes through a convenant's flow, so the worker and the CLI get nothing from it.
+"""What the convenants package adds to the shared registries: the coordinator's reminder
+kinds and the windows terms fix (every process: jobs measure and remind with them, the
+settings page shows them) and start-page tiles (the web app). No task closes through a
+convenant's flow.
 """
 
 from __future__ import annotations
 
-from partners.convenants import views
+from partners.convenants import agreed, reminders, views
 from partners.convenants.tables import PARTY_ROLES
 from portal.web.start_tiles import Tile, register_tiles
 from tenants.roles import Role
@@ -13,7 +14,10 @@ from tenants.scope import Scope
 
 
 def register(*, web: bool) -> None:
-    """With `web`, register the start tiles (idempotent: a keyed registry)."""
+    """Register the reminder kinds; with `web`, also the start tiles (idempotent: keyed
+    registries)."""
+    reminders.register()
+    agreed.register()
     if web:
         register_tiles("convenants", _start_tiles)
 

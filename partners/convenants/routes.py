@@ -44,6 +44,7 @@ def _term_rows(form: Any) -> list[terms.TermInput]:
             target=form_text(form, f"term-{n}-target"),
             tolerance=form_text(form, f"term-{n}-tolerance"),
             period_kind=form_text(form, f"term-{n}-period"),
+            window=form_text(form, f"term-{n}-window"),
         )
         for n in numbers
     ]
@@ -67,6 +68,7 @@ def _rows_from_view(view: views.ConvenantView) -> list[dict[str, str]]:
             "target": t["target"],
             "tolerance": t["tolerance"],
             "period": t["period_kind"],
+            "window": "" if t["window_workdays"] is None else str(t["window_workdays"]),
         }
         for t in view.terms
     ]
@@ -80,6 +82,7 @@ def _rows_from_form(form: Any) -> list[dict[str, str]]:
             "target": row.target,
             "tolerance": row.tolerance,
             "period": row.period_kind,
+            "window": row.window,
         }
         for row in _term_rows(form)
     ]
@@ -93,6 +96,7 @@ def _choices() -> dict[str, Any]:
         "code_options": terms.code_options(),
         "comparison_options": list(terms.COMPARISON_LABELS.items()),
         "period_options": [(kind.value, kind.label) for kind in PeriodKind],
+        "windowed": terms.windowed_kpis(),
         "max_file_mb": uploads.MAX_FILE_MB,
     }
 
@@ -105,7 +109,14 @@ def _too_large(request: Request, exc: RequestEntityTooLarge) -> Response:
 def _row_action(action: str, rows: list[dict[str, str]]) -> list[dict[str, str]] | None:
     """Adding or removing a term row re-shows the form (no JavaScript needed); None when the
     button was another."""
-    blank = {"code": "", "comparison": "ge", "target": "", "tolerance": "", "period": "maand"}
+    blank = {
+        "code": "",
+        "comparison": "ge",
+        "target": "",
+        "tolerance": "",
+        "period": "maand",
+        "window": "",
+    }
     if action == "afspraak-toevoegen":
         return [*rows, blank]
     prefix = "afspraak-verwijderen-"

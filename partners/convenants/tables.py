@@ -96,6 +96,9 @@ class ConvenantTerm(Table, tablename="convenant_term"):
     target_centi = Integer(null=False)
     tolerance_centi = Integer(null=False)
     period_kind = Varchar(length=10, null=False)
+    # A timeliness term's window ("binnen 2 werkdagen"), for KPIs that have one; None keeps
+    # the KPI's standard window. Where set, it is the regio's one number (agreed.py).
+    window_workdays = Integer(null=True, default=None)
 
 
 class ConvenantAcceptance(Table, tablename="convenant_acceptance"):

@@ -20,6 +20,7 @@ COMPARISONS = {"ge": "≥", "le": "≤"}
 COMPARISON_LABELS = {"ge": "minstens (≥)", "le": "hoogstens (≤)"}
 KINDS = {"kpi": "gemeten", "verklaring": "verklaring"}
 MAX_TARGET = Decimal("1000000")
+MAX_WINDOW = 60
 
 
 def to_centi(value: Decimal) -> int:
@@ -63,6 +64,8 @@ class TermInput:
     target: str
     tolerance: str
     period_kind: str
+    # "binnen N werkdagen", only for a KPI with a window; empty keeps the KPI's standard.
+    window: str = ""
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,7 @@ class TermValues:
     target_centi: int
     tolerance_centi: int
     period_kind: str
+    window_workdays: int | None = None
 
 
 def code_label(code: str) -> str:
@@ -101,6 +105,13 @@ def code_options() -> list[tuple[str, str]]:
     measured = [(k.code, f"{k.label} (gemeten)") for k in catalogue.kpis()]
     declared = [(d.code, f"{d.label} (verklaring)") for d in catalogue.declarations()]
     return sorted(measured) + sorted(declared)
+
+
+def windowed_kpis() -> str:
+    """The KPIs whose term may set its own window, with their standard, for the form's hint."""
+    return "; ".join(
+        f"{k.label.lower()}: standaard {k.window}" for k in catalogue.kpis() if k.window is not None
+    )
 
 
 def check_terms(rows: list[TermInput], checker: Checker) -> list[TermValues]:
@@ -148,6 +159,9 @@ def check_terms(rows: list[TermInput], checker: Checker) -> list[TermValues]:
                 f"dat niet lager is dan {number_nl(to_centi(target))}.",
             )
             continue
+        valid, window = _window(row, measured, index, checker)
+        if not valid:
+            continue
         kind = (measured or declared).partner_kind  # type: ignore[union-attr]
         checked.append(
             TermValues(
@@ -158,25 +172,65 @@ def check_terms(rows: list[TermInput], checker: Checker) -> list[TermValues]:
                 target_centi=to_centi(target),
                 tolerance_centi=to_centi(tolerance),
                 period_kind=period.value,
+                window_workdays=window,
             )
         )
     return checked
 
 
+def _window(
+    row: TermInput, measured: catalogue.Kpi | None, index: int, checker: Checker
+) -> tuple[bool, int | None]:
+    """Whether the window is right, and the agreed window in working days (None: the KPI's
+    standard)."""
+    text = row.window.strip()
+    if not text:
+        return True, None
+    field = f"term-{index}-window"
+    if measured is None or measured.window is None:
+        checker.fail(field, f"Bij afspraak {index} hoort geen termijn in werkdagen: laat leeg.")
+        return False, None
+    if not text.isdigit() or not 0 <= int(text) <= MAX_WINDOW:
+        checker.fail(
+            field,
+            f"Vul bij afspraak {index} de termijn in als heel aantal werkdagen, van 0 tot en "
+            f"met {MAX_WINDOW}.",
+        )
+        return False, None
+    return True, int(text)
+
+
+def window_phrase(term: dict[str, Any]) -> str:
+    """ " binnen 3 werkdagen" for a term with its own window, else empty."""
+    days = term.get("window_workdays")
+    if days is None:
+        return ""
+    return f" binnen {days} {'werkdag' if days == 1 else 'werkdagen'}"
+
+
 def sentence(term: dict[str, Any]) -> str:
-    """ "Aanwezigheid ≥ 85 % per maand, bijna gemist vanaf 80 %"."""
+    """ "Aanwezigheid ≥ 85 % per maand, bijna gemist vanaf 80 %"; a term with its own window
+    says it: "Verzuimsignaal op tijd binnen 3 werkdagen ≥ 90 % per maand, ..."."""
     suffix = unit_suffix(term["code"])
     period = PeriodKind(term["period_kind"]).label
     return (
-        f"{code_label(term['code'])} {COMPARISONS[term['comparison']]} "
+        f"{code_label(term['code'])}{window_phrase(term)} {COMPARISONS[term['comparison']]} "
         f"{number_nl(term['target_centi'])}{suffix} {period}, bijna gemist vanaf "
         f"{number_nl(term['tolerance_centi'])}{suffix}"
     )
 
 
-COMPARED = ("code", "comparison", "target_centi", "tolerance_centi", "period_kind")
+COMPARED = (
+    "code",
+    "window_workdays",
+    "comparison",
+    "target_centi",
+    "tolerance_centi",
+    "period_kind",
+)
 FIELD_LABELS = {
     "code": "wat er gemeten wordt",
+    "window_workdays": "termijn in werkdagen",
     "comparison": "vergelijking",
     "target_centi": "norm",
     "tolerance_centi": "bijna gemist vanaf",
@@ -207,7 +261,7 @@ def diff(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> list[Term
         elif b is None:
             changes.append(TermChange(line, "verwijderd", sentence(a), "", ()))
         else:
-            fields = tuple(FIELD_LABELS[f] for f in COMPARED if a[f] != b[f])
+            fields = tuple(FIELD_LABELS[f] for f in COMPARED if a.get(f) != b.get(f))
             changes.append(
                 TermChange(
                     line,

@@ -206,6 +206,7 @@ class TermInForce:
     target_centi: int
     tolerance_centi: int
     period_kind: str
+    window_workdays: int | None
     sentence: str
 
 

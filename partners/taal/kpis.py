@@ -29,6 +29,7 @@ from partners.taal.tables import Attendance, Enrolment, Lesson, ProgressReport, 
 from partners.taal.verzuim import FINAL_REGISTERS
 from portal.casefile.tables import PipTask
 from portal.core import clock
+from portal.kpi import agreed
 from portal.kpi.catalogue import (
     AnswerKind,
     Better,
@@ -61,9 +62,11 @@ SCHOOL = OrganisationKind.TAALAANBIEDER
 # A verzuim signal is timely when raised at most this many working days after the last
 # lesson of its facts (DOMAIN.md §4: "same day to ≤ 2 werkdagen").
 SIGNAL_WORKDAYS = 2
+SIGNAL_CODE = "taal.verzuimsignaal_tijdig"
 # The eindrapportage is timely within this many working days after the route ended (about
 # the two weeks of the task "Eindrapportage", enrolments.EIND_DUE_DAYS).
 EIND_WORKDAYS = 10
+EIND_CODE = "taal.eind_tijdig"
 # The schakel- or afschaaladvies is due before this point of the inburgeringstermijn.
 ADVICE_MONTHS = 18
 EXAM_PARTS = {
@@ -620,13 +623,14 @@ async def _signals(data: TenantData, period: Period, ids: Ids) -> Grouped:
         VerzuimSignal.last_lesson_date,
         local_date(VerzuimSignal.created_at, ""),
     )
+    window = await agreed.window(data.scope, SIGNAL_CODE, period.last, SIGNAL_WORKDAYS)
     groups: Grouped = {}
     for row in rows:
         late = workdays_between(as_date(row["last_lesson_date"]), as_date(row["raised"]))
         _add(
             groups,
             row["organisation"],
-            row["count"] if late <= SIGNAL_WORKDAYS else 0,
+            row["count"] if late <= window else 0,
             row["count"],
         )
     return groups
@@ -648,6 +652,7 @@ async def _signal_records(scope: Scope, period: Period, organisation_id: int) ->
         .where(_dates_in(VerzuimSignal.last_lesson_date, period.first, period.last))
         .order_by(VerzuimSignal.last_lesson_date)
     )
+    window = await agreed.window(scope, SIGNAL_CODE, period.last, SIGNAL_WORKDAYS)
     records = []
     for row in rows:
         raised = _local(row["created_at"])
@@ -662,7 +667,7 @@ async def _signal_records(scope: Scope, period: Period, organisation_id: int) ->
                 detail=f"Laatste les {_dutch(row['last_lesson_date'])}, signaal "
                 f"{_dutch(raised)}: {late} {'werkdag' if late == 1 else 'werkdagen'} later",
                 counts=True,
-                met=late <= SIGNAL_WORKDAYS,
+                met=late <= window,
             )
         )
     return records
@@ -777,12 +782,13 @@ async def _eind(data: TenantData, period: Period, ids: Ids) -> Grouped:
         local_date(PipTask.updated_at, ""),
     )
     today = clock.today()
+    window = await agreed.window(data.scope, EIND_CODE, period.last, EIND_WORKDAYS)
     groups: Grouped = {}
     for row in rows:
         ended = as_date(row["ended"])
         if row["status"] == "afgerond":
-            on_time = workdays_between(ended, as_date(row["changed"])) <= EIND_WORKDAYS
-        elif add_workdays(ended, EIND_WORKDAYS) < today:
+            on_time = workdays_between(ended, as_date(row["changed"])) <= window
+        elif add_workdays(ended, window) < today:
             on_time = False
         else:
             continue
@@ -798,11 +804,12 @@ async def _eind_records(scope: Scope, period: Period, organisation_id: int) -> l
         _timestamps_in(PipTask.created_at, period),
     )
     today = clock.today()
+    window = await agreed.window(scope, EIND_CODE, period.last, EIND_WORKDAYS)
     records = []
     for row in rows:
         ended = _local(row["created_at"])
         closed = _local(row["updated_at"]) if row["status"] == "afgerond" else None
-        deadline = add_workdays(ended, EIND_WORKDAYS)
+        deadline = add_workdays(ended, window)
         pending = closed is None and deadline >= today
         records.append(
             Record(
@@ -1051,19 +1058,22 @@ def _kpis() -> list[Kpi]:
             records=_attendance_records,
         ),
         Kpi(
-            code="taal.verzuimsignaal_tijdig",
+            code=SIGNAL_CODE,
             label="Verzuimsignaal op tijd",
             unit=Unit.PERCENT,
             better=Better.HIGHER,
             partner_kind=SCHOOL,
-            explanation=f"Het deel van de verzuimsignalen dat binnen {SIGNAL_WORKDAYS} "
-            "werkdagen na de laatste les van het verzuim bij de gemeente was.",
+            explanation="Het deel van de verzuimsignalen dat binnen de termijn na de laatste "
+            f"les van het verzuim bij de gemeente was (standaard {SIGNAL_WORKDAYS} werkdagen, "
+            "of de termijn uit het convenant).",
+            window=SIGNAL_WORKDAYS,
             definition=Definition(
-                numerator=f"Signals raised within {SIGNAL_WORKDAYS} working days after the "
-                "last lesson of their facts (created_at, Dutch date, against "
-                "last_lesson_date; the same day is 0). The portal raises a signal when the "
-                "register is signed or imported, so this measures how soon the school "
-                "finalises its registers.",
+                numerator=f"Signals raised within the window ({SIGNAL_WORKDAYS} working days, "
+                "or the window a term in force on the period's last day agrees, "
+                "portal/kpi/agreed.py) after the last lesson of their facts (created_at, "
+                "Dutch date, against last_lesson_date; the same day is 0). The portal raises "
+                "a signal when the register is signed or imported, so this measures how "
+                "soon the school finalises its registers.",
                 denominator="Verzuim signals of the school's learners counted.",
                 period="Signals whose last lesson of the facts lies in the period.",
                 counts="Every signal raised for an enrolment at the school, followed up or not.",
@@ -1186,23 +1196,25 @@ def _kpis() -> list[Kpi]:
             default_period=PeriodKind.KWARTAAL,
         ),
         Kpi(
-            code="taal.eind_tijdig",
+            code=EIND_CODE,
             label="Eindrapportage op tijd",
             unit=Unit.PERCENT,
             better=Better.HIGHER,
             partner_kind=SCHOOL,
-            explanation=f"Het deel van de eindrapportages dat binnen {EIND_WORKDAYS} "
-            "werkdagen na het einde van het traject is ingediend.",
+            explanation="Het deel van de eindrapportages dat binnen de termijn na het einde "
+            f"van het traject is ingediend (standaard {EIND_WORKDAYS} werkdagen, of de "
+            "termijn uit het convenant).",
+            window=EIND_WORKDAYS,
             definition=Definition(
-                numerator=f"Eindrapportage tasks counted that a filed report closed within "
-                f"{EIND_WORKDAYS} working days after the route ended.",
+                numerator="Eindrapportage tasks counted that a filed report closed within "
+                f"the window ({EIND_WORKDAYS} working days, or the window a term in force on "
+                "the period's last day agrees) after the route ended.",
                 denominator="Eindrapportage tasks counted.",
                 period="Routes that ended in the period: the school set the enrolment to "
                 "afgerond or uitgevallen, which creates the task 'Eindrapportage' (its "
                 "creation is the end of the route, Dutch date).",
                 counts="Tasks 'Eindrapportage' (taal.eind) of the school. " + _TASKS_NOTE,
-                excluded=f"Open tasks whose {EIND_WORKDAYS} working days have not passed; "
-                "lapsed tasks.",
+                excluded="Open tasks whose window has not passed; lapsed tasks.",
             ),
             measure=_measure(_eind),
             records=_eind_records,

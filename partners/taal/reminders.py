@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from partners.taal.kpis import SIGNAL_CODE
 from partners.taal.tables import Lesson, VerzuimSignal
-from portal.kpi.workdays import add_workdays
+from portal.kpi.workdays import add_workdays, workday_on_or_before
 from portal.notifications import links, recipients
 from portal.notifications.queue import NewMessage
 from portal.notifications.reminder_kinds import ReminderKind, register_reminder
@@ -18,8 +19,10 @@ SIGNED = ("ondertekend", "geimporteerd")
 
 
 async def register_unsigned(scope: Scope, today: date, days: int) -> list[NewMessage]:
-    """Lessons given `days` working days ago or longer whose register is not signed."""
-    cutoff = add_workdays(today, -days)
+    """Lessons given `days` working days ago or longer whose register is not signed. On a
+    weekend or public holiday no working day passed since the last one, so the count starts
+    from that day (else a Saturday run would remind a day early)."""
+    cutoff = add_workdays(workday_on_or_before(today), -days)
     lessons = await (
         TenantData(scope)
         .select(Lesson, Lesson.id, Lesson.docent, Lesson.lesson_date, Lesson.groep.name)
@@ -92,6 +95,9 @@ def register() -> None:
             20,
             register_unsigned,
             order=30,
+            # The verzuim signal is raised when the register is signed: its timeliness window
+            # is how long a register may stay unsigned, so an agreed window is this number.
+            agreed_by=SIGNAL_CODE,
         )
     )
     register_reminder(

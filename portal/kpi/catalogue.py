@@ -155,6 +155,9 @@ class Kpi:
     # Dutch: what the value means in one sentence, shown beside the term.
     explanation: str = ""
     default_period: PeriodKind = PeriodKind.MAAND
+    # A timeliness KPI's standard window in working days ("binnen 2 werkdagen"); a term may
+    # agree another (portal/kpi/agreed.py). None: the KPI has no window.
+    window: int | None = None
 
 
 class AnswerKind(StrEnum):

@@ -72,3 +72,10 @@ def add_workdays(day: date, n: int) -> date:
         if is_workday(day):
             remaining -= 1
     return day
+
+
+def workday_on_or_before(day: date) -> date:
+    """`day` when it is a working day, else the last working day before it."""
+    while not is_workday(day):
+        day -= timedelta(days=1)
+    return day

@@ -32,6 +32,9 @@ class ReminderKind:
     maximum: int
     find: Finder
     order: int = 100
+    # The KPI whose window is this same number (portal/kpi/agreed.py): where a convenant in
+    # force agrees that window, it is the kind's number and the regio cannot set another.
+    agreed_by: str = ""
 
 
 _KINDS: dict[str, ReminderKind] = {}

@@ -20,7 +20,7 @@ class ReminderReport:
 async def run_reminders(scope: Scope, today: date) -> ReminderReport:
     """Write the reminders due today for the scope's regio (a job's system scope)."""
     report = ReminderReport()
-    numbers = await reminder_settings.numbers(scope)
+    numbers = await reminder_settings.numbers(scope, today)
     for kind in reminder_kinds():
         messages = await kind.find(scope, today, numbers[kind.code])
         report.new[kind.code] = await queue.add_once(scope, messages)
