@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 import socket
@@ -28,7 +27,6 @@ os.environ["PORTAL_FAST_PASSWORD_HASHING"] = "1"
 
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
-from piccolo.engine.base import Engine
 
 from portal.app import create_app
 from portal.core import database
@@ -165,7 +163,7 @@ def make_settings(db: Database, **overrides: object) -> Settings:
         database_url=db.url,
         var_dir=str(db.var_dir),
         secret_key="test-secret-key-that-is-long-enough-for-csrf",
-        database_pool_size=0,
+        database_pool_size=4,
         **overrides,
     )
 
@@ -177,16 +175,18 @@ def settings(migrated: Database) -> Settings:
 
 @pytest.fixture
 async def db(settings: Settings) -> AsyncIterator[Settings]:
-    """A bound, empty, migrated database for one test."""
+    """A bound, empty, migrated database for one test. On PostgreSQL the test's own event
+    loop gets a connection pool for the whole run (the app's loop starts its own at start-up:
+    portal/core/database.py), so neither opens a connection per query."""
     engine = database.bind(database.engine_from_url(settings.database_url))
+    if engine.engine_type == "postgres" and engine.pool is None:
+        await engine.start_connection_pool(min_size=1, max_size=4)
     try:
         yield settings
     finally:
         # A test may have built an app on other settings, which rebinds the tables.
         database.bind(engine)
         await empty_all_tables(settings.database_url)
-        if engine.engine_type == "postgres" and engine.pool is not None:
-            await engine.close_connection_pool()
 
 
 @pytest.fixture(scope="session")
@@ -212,7 +212,7 @@ async def demo(db: Settings, demo_snapshots: dict[str, Snapshot]) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def apps() -> dict[Settings, tuple[Litestar, Engine]]:
+def apps() -> dict[Settings, Litestar]:
     """One app per settings object for the whole run: building one costs a third of a
     second (Litestar reads every handler's signature), and the suite needs hundreds. An
     app keeps nothing between tests: sessions and counters live in the store folder, which
@@ -232,36 +232,19 @@ def _empty_folder(folder: Path) -> None:
 BASE_URL = "http://127.0.0.1:8000"
 
 
-def _app_for(settings: Settings, apps: dict[Settings, tuple[Litestar, Engine]]) -> Litestar:
-    """The run's app for these settings, its tables bound to its own engine (the one its
-    lifespan gives a pool), with the sessions and counters of earlier tests gone."""
+def _app_for(settings: Settings, apps: dict[Settings, Litestar]) -> Litestar:
+    """The run's app for these settings, with the sessions and counters of earlier tests
+    gone, and the tables bound to its database again (another app may have rebound them)."""
     _empty_folder(settings.var_path / "store")
     if settings not in apps:
-        app = create_app(settings)
-        apps[settings] = (app, database.current_engine())
-    app, engine = apps[settings]
-    database.bind(engine)
-    return app
+        apps[settings] = create_app(settings)
+    database.bind(database.engine_from_url(settings.database_url))
+    return apps[settings]
 
 
 @pytest.fixture
-async def client(
-    demo: Settings, apps: dict[Settings, tuple[Litestar, Engine]]
-) -> AsyncIterator[AsyncTestClient]:
+async def client(demo: Settings, apps: dict[Settings, Litestar]) -> AsyncIterator[AsyncTestClient]:
     async with AsyncTestClient(app=_app_for(demo, apps), base_url=BASE_URL) as test_client:
-        yield test_client
-
-
-@pytest.fixture
-async def pooled_client(
-    demo: Settings, apps: dict[Settings, tuple[Litestar, Engine]]
-) -> AsyncIterator[AsyncTestClient]:
-    """A client of an app with a PostgreSQL connection pool, for tests that speak only HTTP
-    and make thousands of requests (a connection per query made them three times slower on
-    PostgreSQL). The test itself must not query the database: the pool lives on the app's
-    event loop, which is not the test's."""
-    pooled = dataclasses.replace(demo, database_pool_size=4)
-    async with AsyncTestClient(app=_app_for(pooled, apps), base_url=BASE_URL) as test_client:
         yield test_client
 
 

@@ -7,13 +7,17 @@ they were given and one test session can run the same suite on SQLite and Postgr
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
+from asyncpg import Pool
 from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
 from portal.core.settings import PROJECT_ROOT
@@ -24,15 +28,64 @@ SQLITE_BUSY_TIMEOUT = 15
 _bound: list[Engine] = []
 
 
+class LoopPooledPostgresEngine(PostgresEngine):
+    """PostgreSQL with a connection pool per event loop.
+
+    An asyncpg pool belongs to the loop that made it. The web process and the worker run
+    one loop each, so there this is Piccolo's own pool; but a process that runs two loops
+    (the test client runs the app on a loop of its own thread, beside the test's) would
+    otherwise hand a connection made on one loop to a query on the other. Each loop starts
+    and closes its own pool (`start_connection_pool`, `close_connection_pool`); a loop
+    without one opens a connection per query, as before."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._pools: dict[asyncio.AbstractEventLoop, Pool] = {}
+        super().__init__(*args, **kwargs)
+
+    @property  # type: ignore[override]
+    def pool(self) -> Pool | None:
+        loop = _running_loop()
+        return self._pools.get(loop) if loop else None
+
+    @pool.setter
+    def pool(self, value: Pool | None) -> None:
+        loop = _running_loop()
+        if loop is None:
+            if value is not None:
+                raise RuntimeError("a pool is started inside an event loop")
+            return
+        if value is None:
+            self._pools.pop(loop, None)
+        else:
+            self._pools[loop] = value
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+# One engine per database URL in a process: the app, its jobs and the test fixtures that
+# name the same database share it, and with it each loop's pool.
+_engines: dict[str, Engine] = {}
+
+
 def engine_from_url(url: str) -> Engine:
-    """Make the Piccolo engine a database URL names (SQLite file or PostgreSQL DSN)."""
+    """The Piccolo engine a database URL names (SQLite file or PostgreSQL DSN), one per URL."""
+    engine = _engines.get(url)
+    if engine is None:
+        engine = _engines[url] = _new_engine(url)
+    return engine
+
+
+def _new_engine(url: str) -> Engine:
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
         return SQLiteEngine(path=str(sqlite_path(url)), timeout=SQLITE_BUSY_TIMEOUT)
     if parts.scheme in {"postgres", "postgresql"}:
-        from piccolo.engine.postgres import PostgresEngine
-
-        return PostgresEngine(config={"dsn": url})
+        return LoopPooledPostgresEngine(config={"dsn": url})
     raise ValueError(f"Unsupported database URL scheme {parts.scheme!r}")
 
 

@@ -52,8 +52,8 @@ class Settings:
     )
     database_pool_size: int = _setting(
         10,
-        "Connections in the PostgreSQL pool of each web process. 0 opens a connection per "
-        "query (the test suite uses it: its HTTP client runs the app on another event loop).",
+        "Connections in the PostgreSQL pool of each web process (one pool per event loop). "
+        "0 opens a connection per query.",
     )
     broker_url: str = _setting(
         "filesystem://",

@@ -202,9 +202,9 @@ def _is_search(form: Form) -> bool:
 
 
 async def test_a_bsn_typed_into_any_search_never_reaches_a_url_or_the_access_log(
-    pooled_client: AsyncTestClient, access_log: AccessLog
+    client: AsyncTestClient, access_log: AccessLog
 ) -> None:
-    leaks, submitted, requests = await _walk_everyone(pooled_client)
+    leaks, submitted, requests = await _walk_everyone(client)
     assert not leaks, "\n".join(leaks)
     # The walk met the search forms of the lists where a BSN is most likely pasted.
     for path in ("/r/alkmaar/inburgeraars", "/r/alkmaar/taken", "/r/alkmaar/auditlog"):

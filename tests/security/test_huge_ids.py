@@ -65,9 +65,8 @@ def _fill(path: str, number: int) -> str:
 
 
 async def test_every_numeric_route_answers_404_for_an_id_beyond_the_database(
-    pooled_client: AsyncTestClient,
+    client: AsyncTestClient,
 ) -> None:
-    client = pooled_client
     wanted = _requests(client)
     assert sum(len(v) for v in wanted.values()) > 20, "the route walk found too few routes"
     failures = []
