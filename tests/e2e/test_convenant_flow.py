@@ -76,6 +76,12 @@ def caption(text: str) -> re.Pattern[str]:
     return re.compile(rf"^{re.escape(text)}\s*: {re.escape(TITLE)}$")
 
 
+async def check(audit: Audit, tab: Page, step: str) -> None:
+    """axe and a screenshot of `tab`: two schools and the coordinator are logged in at once."""
+    audit.page = tab
+    await audit.check(step)
+
+
 async def open_convenant(page: Page) -> None:
     await menu(page).get_by_role("link", name="Convenanten").click()
     await page.get_by_role("link", name=TITLE).click()
@@ -132,89 +138,87 @@ async def test_convenant_from_draft_to_scores(
     await expect(page.get_by_role("status").first).to_contain_text("Het convenant is verstuurd.")
     await expect(page.locator("main")).to_contain_text("Ter ondertekening")
 
-    # --- 2. ROC Noordkust accepts; Taalhuis Kennemerland returns the intake term.
-    async with person(browser, live_server, audit, ROC, "roc") as roc:
+    # --- 2. ROC Noordkust accepts; Taalhuis Kennemerland returns the intake term. Each
+    # school logs in once and stays logged in for its second answer and its scores.
+    async with (
+        person(browser, live_server, audit, ROC, "roc") as roc,
+        person(browser, live_server, audit, TAALHUIS, "taalhuis") as taalhuis,
+    ):
         await open_convenant(roc)
-        await audit.check("roc-to-sign")
+        await check(audit, roc, "roc-to-sign")
         await roc.get_by_role("button", name="Akkoord", exact=True).click()
         await expect(roc.get_by_role("status").first).to_contain_text("U heeft akkoord gegeven.")
 
-    async with person(browser, live_server, audit, TAALHUIS, "taalhuis") as taalhuis:
         await open_convenant(taalhuis)
         await taalhuis.get_by_label("Wat moet er anders bij afspraak 3?").fill(COMMENT)
-        await audit.check("taalhuis-returns")
+        await check(audit, taalhuis, "taalhuis-returns")
         await taalhuis.get_by_role("button", name="Terugsturen met opmerkingen").click()
         await expect(taalhuis.get_by_role("status").first).to_contain_text(
             "U heeft het convenant teruggestuurd"
         )
 
-    # --- 3. The coordinator reads the comment and changes the target: version 2.
-    await page.reload()
-    term = page.get_by_role("region", name=re.compile(r"^Afspraak 3:"))
-    await expect(term).to_contain_text(COMMENT)
-    await expect(term).to_contain_text("Dirk Docent (Taalhuis Kennemerland)")
-    await expect(page.locator("main")).to_contain_text("Versie 2")
-    await audit.check("coordinator-reads-comment")
-    await page.get_by_role("link", name="Concept bewerken").click()
-    intake = page.get_by_role("group", name="Afspraak 3")
-    await intake.get_by_label(re.compile(r"^Norm")).fill("12")
-    await page.get_by_role("button", name="Concept opslaan").click()
-    await expect(page.get_by_role("status").first).to_contain_text("Het concept is opgeslagen.")
-    await page.get_by_role("link", name="Wat is er veranderd tussen de versies").click()
-    changed = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="3"))
-    await expect(changed).to_contain_text("gewijzigd (norm)")
-    await expect(changed.locator("del")).to_contain_text("≤ 10 werkdagen")
-    await expect(changed.locator("ins")).to_contain_text("≤ 12 werkdagen")
-    await expect(
-        page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="1"))
-    ).to_contain_text("ongewijzigd")
-    await audit.check("coordinator-version-diff")
-    await page.get_by_role("link", name=f"Terug naar {TITLE}").click()
-    await page.get_by_role("button", name="Versturen ter ondertekening").click()
-    await expect(page.get_by_role("status").first).to_contain_text("Het convenant is verstuurd.")
+        # --- 3. The coordinator reads the comment and changes the target: version 2.
+        await page.reload()
+        term = page.get_by_role("region", name=re.compile(r"^Afspraak 3:"))
+        await expect(term).to_contain_text(COMMENT)
+        await expect(term).to_contain_text("Dirk Docent (Taalhuis Kennemerland)")
+        await expect(page.locator("main")).to_contain_text("Versie 2")
+        await check(audit, page, "coordinator-reads-comment")
+        await page.get_by_role("link", name="Concept bewerken").click()
+        intake = page.get_by_role("group", name="Afspraak 3")
+        await intake.get_by_label(re.compile(r"^Norm")).fill("12")
+        await page.get_by_role("button", name="Concept opslaan").click()
+        await expect(page.get_by_role("status").first).to_contain_text("Het concept is opgeslagen.")
+        await page.get_by_role("link", name="Wat is er veranderd tussen de versies").click()
+        changed = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="3"))
+        await expect(changed).to_contain_text("gewijzigd (norm)")
+        await expect(changed.locator("del")).to_contain_text("≤ 10 werkdagen")
+        await expect(changed.locator("ins")).to_contain_text("≤ 12 werkdagen")
+        await expect(
+            page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="1"))
+        ).to_contain_text("ongewijzigd")
+        await check(audit, page, "coordinator-version-diff")
+        await page.get_by_role("link", name=f"Terug naar {TITLE}").click()
+        await page.get_by_role("button", name="Versturen ter ondertekening").click()
+        await expect(page.get_by_role("status").first).to_contain_text(
+            "Het convenant is verstuurd."
+        )
 
-    # --- 4. Both schools accept version 2: the convenant is actief.
-    async with person(browser, live_server, audit, ROC, "roc-2") as roc:
-        await open_convenant(roc)
+        # --- 4. Both schools accept version 2: the convenant is actief.
+        await roc.reload()
         await expect(roc.locator("main")).to_contain_text("Versie 2")
         await roc.get_by_role("button", name="Akkoord", exact=True).click()
         await expect(roc.get_by_role("status").first).to_contain_text("U heeft akkoord gegeven.")
-
-    # The attendance of last month (closed, so it no longer changes during the test).
-    period = Period.containing(day, PeriodKind.MAAND).previous()
-    expected = await expected_attendance(period)
-    assert set(expected) == {"Taalhuis Kennemerland", "ROC Noordkust"}
-    assert all(value != "–" for value in expected.values()), expected
-
-    async with person(browser, live_server, audit, TAALHUIS, "taalhuis-2") as taalhuis:
-        await open_convenant(taalhuis)
+        await taalhuis.reload()
         await taalhuis.get_by_role("button", name="Akkoord", exact=True).click()
         await expect(taalhuis.get_by_role("status").first).to_contain_text(
             "Alle partijen zijn akkoord: het convenant is actief."
         )
-        await audit.check("taalhuis-active")
+        await check(audit, taalhuis, "taalhuis-active")
 
-    # --- 5. The coordinator: actief, and each school's value on the monitor.
-    await page.reload()
-    await expect(page.locator("main")).to_contain_text("Actief")
-    await audit.check("coordinator-active")
-    await menu(page).get_by_role("link", name="Monitor").click()
-    await page.get_by_role("link", name="Convenantafspraken per partner").click()
-    table = page.get_by_role("table", name=caption("Aanwezigheid per partner en periode"))
-    for school, value in expected.items():
-        await expect(await cell_in_column(table, school, period.label)).to_contain_text(value)
-    await audit.check("coordinator-monitor-scores")
+        # The attendance of last month (closed, so it no longer changes during the test).
+        period = Period.containing(day, PeriodKind.MAAND).previous()
+        expected = await expected_attendance(period)
+        assert set(expected) == {"Taalhuis Kennemerland", "ROC Noordkust"}
+        assert all(value != "–" for value in expected.values()), expected
 
-    # --- 6. The Taalhuis docent: the same value on "Mijn scores", and the records behind it.
-    async with person(browser, live_server, audit, TAALHUIS, "taalhuis-3") as taalhuis:
-        await open_convenant(taalhuis)
+        # --- 5. The coordinator: actief, and each school's value on the monitor.
+        await page.reload()
+        await expect(page.locator("main")).to_contain_text("Actief")
+        await page.get_by_role("link", name="Scores per partner op dit convenant").click()
+        table = page.get_by_role("table", name=caption("Aanwezigheid per partner en periode"))
+        for school, value in expected.items():
+            await expect(await cell_in_column(table, school, period.label)).to_contain_text(value)
+        await check(audit, page, "coordinator-monitor-scores")
+
+        # --- 6. The Taalhuis docent: the same value on "Mijn scores", and the records.
         await taalhuis.get_by_role("link", name="Mijn scores op dit convenant").click()
         table = taalhuis.get_by_role("table", name=caption("Aanwezigheid per periode"))
         row = table.get_by_role("row").filter(
             has=taalhuis.get_by_role("rowheader", name=period.label, exact=True)
         )
         await expect(row).to_contain_text(expected["Taalhuis Kennemerland"])
-        await audit.check("taalhuis-own-scores")
+        await check(audit, taalhuis, "taalhuis-own-scores")
         await row.get_by_role("link", name=expected["Taalhuis Kennemerland"]).click()
         await expect(taalhuis.get_by_role("heading", level=1)).to_have_text(
             f"Aanwezigheid: Taalhuis Kennemerland, {period.label}"
@@ -222,6 +226,6 @@ async def test_convenant_from_draft_to_scores(
         records = taalhuis.get_by_role("table", name=re.compile("^Records achter de waarde"))
         # By name for the school itself (the coordinator sees only codes like "P-3F2A").
         await expect(records.get_by_role("rowheader").first).not_to_have_text(re.compile(r"^P-"))
-        await audit.check("taalhuis-records")
+        await check(audit, taalhuis, "taalhuis-records")
 
     audit.assert_clean()
