@@ -120,6 +120,7 @@ async def test_drafted_sent_returned_changed_and_accepted_by_all(
     await login_as(client, COORDINATOR)
     text = (await client.get(page)).text
     assert RETURN_COMMENT in text and "Bas Brug" in text and "Versie 2" in text
+    assert "Versie 1 is teruggestuurd door Leerwerkplaats De Brug (Bas Brug," in text
     edit = f"{page}/bewerken"
     changed = await _post(client, edit, edit, {**concept, **_terms("15", "18")})
     assert changed.status_code == 303, changed.text

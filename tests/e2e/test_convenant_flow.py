@@ -162,7 +162,9 @@ async def test_convenant_from_draft_to_scores(
         term = page.get_by_role("region", name=re.compile(r"^Afspraak 3:"))
         await expect(term).to_contain_text(COMMENT)
         await expect(term).to_contain_text("Dirk Docent (Taalhuis Kennemerland)")
-        await expect(page.locator("main")).to_contain_text("Versie 2")
+        await expect(page.get_by_role("note")).to_contain_text(
+            "Versie 1 is teruggestuurd door Taalhuis Kennemerland (Dirk Docent,"
+        )
         await check(audit, page, "coordinator-reads-comment")
         await page.get_by_role("link", name="Concept bewerken").click()
         intake = page.get_by_role("group", name="Afspraak 3")
