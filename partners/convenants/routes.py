@@ -33,11 +33,17 @@ PARTIES = [allow(*PARTY_ROLES)]
 EVERYONE = [allow(Role.REGIOCOORDINATOR, *PARTY_ROLES)]
 MULTIPART_SLACK = 64 * 1024
 TERM_FIELD = re.compile(r"^term-(\d{1,2})-code$")
+# Empty term rows on a new concept: most convenants agree on a few terms at once.
+NEW_FORM_ROWS = 3
+ADD_ROW = "afspraak-toevoegen"
 
 
-def _term_rows(form: Any) -> list[terms.TermInput]:
+def _term_rows(form: Any, *, keep_empty: bool = False) -> list[terms.TermInput]:
+    """The term rows as typed. A row left wholly empty is no term (the new form offers a few
+    rows at once, so a convenant's usual terms need no round trip each), but it keeps its
+    place while rows are added or removed (`keep_empty`), as the buttons count it."""
     numbers = sorted(int(m.group(1)) for key in form if (m := TERM_FIELD.match(key)))
-    return [
+    rows = [
         terms.TermInput(
             code=form_text(form, f"term-{n}-code"),
             comparison=form_text(form, f"term-{n}-comparison"),
@@ -47,6 +53,13 @@ def _term_rows(form: Any) -> list[terms.TermInput]:
             window=form_text(form, f"term-{n}-window"),
         )
         for n in numbers
+    ]
+    if keep_empty:
+        return rows
+    return [
+        row
+        for row in rows
+        if row.code or row.target.strip() or row.tolerance.strip() or row.window.strip()
     ]
 
 
@@ -74,7 +87,7 @@ def _rows_from_view(view: views.ConvenantView) -> list[dict[str, str]]:
     ]
 
 
-def _rows_from_form(form: Any) -> list[dict[str, str]]:
+def _rows_from_form(form: Any, *, keep_empty: bool = False) -> list[dict[str, str]]:
     return [
         {
             "code": row.code,
@@ -84,7 +97,7 @@ def _rows_from_form(form: Any) -> list[dict[str, str]]:
             "period": row.period_kind,
             "window": row.window,
         }
-        for row in _term_rows(form)
+        for row in _term_rows(form, keep_empty=keep_empty)
     ]
 
 
@@ -117,7 +130,7 @@ def _row_action(action: str, rows: list[dict[str, str]]) -> list[dict[str, str]]
         "period": "maand",
         "window": "",
     }
-    if action == "afspraak-toevoegen":
+    if action == ADD_ROW:
         return [*rows, blank]
     prefix = "afspraak-verwijderen-"
     if action.startswith(prefix) and action[len(prefix) :].isdigit():
@@ -143,6 +156,7 @@ class ConvenantController(Controller):
         rows: list[dict[str, str]],
         errors: dict[str, str] | None = None,
         status: int = 200,
+        added: bool = False,
     ) -> Template:
         scope = actor_scope(request)
         return page(
@@ -150,6 +164,7 @@ class ConvenantController(Controller):
             "convenants/form.html",
             status_code=status,
             convenant_id=convenant_id,
+            added=added,
             values=values,
             chosen_parties={str(p) for p in values.get("parties", [])},
             rows=rows,
@@ -161,17 +176,22 @@ class ConvenantController(Controller):
     @get("/nieuw", guards=COORDINATOR)
     async def new_form(self, request: Request, slug: FromPath[str]) -> Template:
         await drafting.require_regio_office(actor_scope(request))
-        blank = _row_action("afspraak-toevoegen", []) or []
+        blank: list[dict[str, str]] = []
+        for _ in range(NEW_FORM_ROWS):
+            blank = _row_action(ADD_ROW, blank) or []
         return await self._form(request, convenant_id=None, values={}, rows=blank)
 
     @post("/nieuw", guards=COORDINATOR)
     async def create(self, request: Request, slug: FromPath[str]) -> Template | Redirect:
         form = await request.form()
         values = _typed(form)
-        rows = _row_action(form_text(form, "actie"), _rows_from_form(form))
+        action = form_text(form, "actie")
+        rows = _row_action(action, _rows_from_form(form, keep_empty=True))
         if rows is not None:
             await drafting.require_regio_office(actor_scope(request))
-            return await self._form(request, convenant_id=None, values=values, rows=rows)
+            return await self._form(
+                request, convenant_id=None, values=values, rows=rows, added=action == ADD_ROW
+            )
         try:
             convenant_id = await drafting.create(actor_scope(request), _convenant_input(form))
         except ValidationFailed as failed:
@@ -241,11 +261,18 @@ class ConvenantController(Controller):
         scope = actor_scope(request)
         form = await request.form()
         values = _typed(form)
-        rows = _row_action(form_text(form, "actie"), _rows_from_form(form))
+        action = form_text(form, "actie")
+        rows = _row_action(action, _rows_from_form(form, keep_empty=True))
         if rows is not None:
             await drafting.require_regio_office(scope)
             await views.detail(scope, convenant_id, today())
-            return await self._form(request, convenant_id=convenant_id, values=values, rows=rows)
+            return await self._form(
+                request,
+                convenant_id=convenant_id,
+                values=values,
+                rows=rows,
+                added=action == ADD_ROW,
+            )
         try:
             await drafting.save_concept(scope, convenant_id, _convenant_input(form))
         except ValidationFailed as failed:

@@ -73,6 +73,8 @@ class ConvenantView:
     own_party: dict[str, Any] | None
     own_answer: str | None
     is_coordinator: bool
+    # Who returned the version before this concept, so the next step is plain to see.
+    returned: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def may_answer(self) -> bool:
@@ -164,6 +166,27 @@ async def detail(scope: Scope, convenant_id: int, today: date) -> ConvenantView:
         own_party=own,
         own_answer=(own["answer"] or {}).get("decision") if own else None,
         is_coordinator=scope.role is Role.REGIOCOORDINATOR,
+        returned=await _returned_before(data, convenant, versions),
+    )
+
+
+async def _returned_before(
+    data: TenantData, convenant: dict[str, Any], versions: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The returns of the previous version while the convenant is back in concept."""
+    previous = [v for v in versions if v["number"] == convenant["version"] - 1]
+    if convenant["status"] != "concept" or not previous:
+        return []
+    return await (
+        data.select(
+            ConvenantAcceptance,
+            ConvenantAcceptance.party.organisation.name.as_alias("name"),
+            ConvenantAcceptance.person.full_name.as_alias("person_name"),
+            ConvenantAcceptance.decided_at,
+        )
+        .where(ConvenantAcceptance.version == previous[0]["id"])
+        .where(ConvenantAcceptance.decision == "teruggestuurd")
+        .order_by(ConvenantAcceptance.decided_at)
     )
 
 

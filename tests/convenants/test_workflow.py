@@ -120,6 +120,7 @@ async def test_drafted_sent_returned_changed_and_accepted_by_all(
     await login_as(client, COORDINATOR)
     text = (await client.get(page)).text
     assert RETURN_COMMENT in text and "Bas Brug" in text and "Versie 2" in text
+    assert "Versie 1 is teruggestuurd door Leerwerkplaats De Brug (Bas Brug," in text
     edit = f"{page}/bewerken"
     changed = await _post(client, edit, edit, {**concept, **_terms("15", "18")})
     assert changed.status_code == 303, changed.text
@@ -175,3 +176,43 @@ async def test_a_wrong_target_is_refused_in_dutch_and_what_was_typed_stays(
     assert "Vul bij afspraak 3 de norm in als getal" in response.text
     assert 'value="Convenant met een fout"' in response.text and 'value="tien"' in response.text
     assert await scalar("SELECT COUNT(*) AS n FROM convenant") == 2
+
+
+async def test_rows_left_empty_are_no_terms_but_keep_their_place_until_saved(
+    client: AsyncTestClient,
+) -> None:
+    await login_as(client, COORDINATOR)
+    blank = (await client.get(f"{BASE}/nieuw")).text
+    # Three rows at once: a convenant's usual terms need no "Afspraak toevoegen" each.
+    assert "Afspraak 3" in blank and "Afspraak 4" not in blank
+    empty_second = {
+        "term-2-code": "",
+        "term-2-comparison": "ge",
+        "term-2-target": "",
+        "term-2-tolerance": "",
+        "term-2-period": "maand",
+    }
+    rows = {
+        **{k: v for k, v in _terms("10", "12").items() if not k.startswith("term-2-")},
+        **empty_second,
+    }
+    form = {"title": "Twee afspraken", "period_start": "2027-01-01", "period_end": "2027-12-31"}
+    # Removing row 3 counts the empty row 2 as the buttons show it: rows 1 and 2 stay.
+    removed = await _post(
+        client,
+        f"{BASE}/nieuw",
+        f"{BASE}/nieuw",
+        {**form, **rows, "actie": "afspraak-verwijderen-3"},
+    )
+    assert removed.status_code == 200
+    assert "Afspraak 2" in removed.text and "Afspraak 3" not in removed.text
+    assert 'value="taal.intake_doorlooptijd" selected' not in removed.text
+
+    created = await _post(
+        client, f"{BASE}/nieuw", f"{BASE}/nieuw", {**form, **rows, "actie": "opslaan"}
+    )
+    assert created.status_code == 303, created.text
+    text = (await client.get(created.headers["location"])).text
+    assert "Afspraak 1: Aanwezigheid" in text
+    assert "Afspraak 2: Doorlooptijd aanmelding tot intake" in text
+    assert "Afspraak 3" not in text
