@@ -33,6 +33,7 @@ import pytest
 
 from partners.convenants import drafting, signing, snapshots
 from partners.convenants.demo import COORDINATOR, TERMS, _term
+from partners.registry import register_all
 from portal.casefile.tables import PipTask
 from portal.core import clock, database
 from portal.core.database import write_transaction
@@ -267,6 +268,8 @@ async def _signer_scopes(coordinator: Scope, organisation_ids: list[int]) -> lis
 
 @pytest.fixture
 async def monitor_regio(demo: Settings, engine_name: str) -> MonitorRegio:
+    # The KPI catalogue as the worker and the app have it (the partners register their KPIs).
+    register_all(web=False)
     started = time.perf_counter()
     today = clock.today()
     as_of = last_day_of_previous_month(today)
@@ -280,6 +283,7 @@ async def monitor_regio(demo: Settings, engine_name: str) -> MonitorRegio:
     snapshot_seconds = time.perf_counter() - snapshot_started
     # The daily job has also run today: the month that ended yesterday is stored as well.
     stored = closed.stored + (await snapshots.close_periods(system, today)).stored
+    assert closed.stored >= 11 * SCHOOL_COUNT, "close_periods stored too little"
     engine = database.current_engine()
     if engine.engine_type == "postgres":
         await engine.run_ddl("VACUUM ANALYZE")

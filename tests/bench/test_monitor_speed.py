@@ -17,7 +17,8 @@ Timed, 3 warm-ups then RUNS sequential runs each:
 The report (stdout and test-artifacts/bench/monitor-speed-<engine>.txt) gives median and p95,
 the ratio to the open-month baseline, the statements per page and the plan of the page's
 slowest statement. PostgreSQL runs with a connection pool, as the app does. Only generous
-bounds are asserted (p95 < 2 s), and that the page's values equal the raw SQL's.
+bounds are asserted (p95 < 2 s for the service and the page), and that the page's values
+equal the raw SQL's.
 """
 
 from __future__ import annotations
@@ -97,12 +98,13 @@ def _short(sql: str, width: int = 240) -> str:
 async def test_monitor_speed(monitor_regio: MonitorRegio, monkeypatch: pytest.MonkeyPatch) -> None:
     bench = monitor_regio
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("portal.access").setLevel(logging.WARNING)  # a line per request
     results: dict[str, list[float]] = {}
     engine = database.current_engine()
     if engine.engine_type == "postgres":
         await engine.start_connection_pool(min_size=1, max_size=4)
     try:
-        await _measure_service(bench, results)
+        profile = await _measure_service(bench, results)
     finally:
         if engine.engine_type == "postgres":
             await engine.close_connection_pool()
@@ -110,10 +112,13 @@ async def test_monitor_speed(monitor_regio: MonitorRegio, monkeypatch: pytest.Mo
     monkeypatch.setattr(clock, "today", lambda: bench.as_of)
     monkeypatch.setattr(score_routes, "today", lambda: bench.as_of)
     page_info = await _measure_page(bench, results)
-    _report(bench, results, *page_info)
+    _report(bench, results, profile, *page_info)
 
 
-async def _measure_service(bench: MonitorRegio, results: dict[str, list[float]]) -> None:
+async def _measure_service(
+    bench: MonitorRegio, results: dict[str, list[float]]
+) -> list[tuple[float, QueryString | str]]:
+    """Times the raw SQL and the service; the statements of one profiled service call."""
     coordinator = await demo_scope(COORDINATOR, Role.REGIOCOORDINATOR)
     engine = database.current_engine()
     month = Period.containing(bench.as_of, PeriodKind.MAAND)
@@ -136,8 +141,18 @@ async def _measure_service(bench: MonitorRegio, results: dict[str, list[float]])
         lambda: scores.monitor(coordinator, clock.today())
     )
 
-    # The page's values are the raw aggregate's: the open month measured, per school.
+    # One profiled call: which statements the service's time goes to.
+    log = QueryLog()
+    log.install(engine)
+    log.reset(timed=True)
+    started = time.perf_counter()
     found = await scores.monitor(coordinator, bench.as_of)
+    total = (time.perf_counter() - started) * 1000
+    profile = [(total, f"the whole call, {len(log.statements)} statements")]
+    profile += list(log.statements)
+    log.reset()
+
+    # The page's values are the raw aggregate's: the open month measured, per school.
     attendance = next(s for s in found if s.term.code == ATTENDANCE and s.title == TITLE)
     assert len(attendance.partners) == bench.schools
     assert len(attendance.periods) == 12
@@ -149,6 +164,7 @@ async def _measure_service(bench: MonitorRegio, results: dict[str, list[float]])
         expected = (row["attended"], row["offered"]) if row else (0, 0)
         assert (cell.numerator or 0, cell.denominator or 0) == expected, partner.name
         assert all(c.stored for c in partner.cells[:-1]), partner.name
+    return profile
 
 
 async def _measure_page(
@@ -162,8 +178,8 @@ async def _measure_page(
     async with AsyncTestClient(app=app, base_url="http://127.0.0.1:8000") as client:
         await login(client, COORDINATOR)
 
-        async def get_page() -> str:
-            log.reset()
+        async def get_page(timed: bool = False) -> str:
+            log.reset(timed=timed)
             response = await client.get(PAGE, follow_redirects=False)
             assert response.status_code == 200, response.status_code
             queries.append(log.count)
@@ -173,19 +189,20 @@ async def _measure_page(
         assert TITLE in html
         assert html.count("Taalschool Bench") >= bench.schools - 3
         results["GET /r/alkmaar/monitor/afspraken/ (coordinator)"] = await _time(get_page)
-        log.reset(timed=True)
-        await get_page()
+        await get_page(timed=True)
         statements = list(log.statements)
         log.reset()
     engine = database.engine_from_url(settings.database_url)
     timed = [(ms, s) for ms, s in statements if isinstance(s, QueryString)]
     plan = await explain(engine, max(timed, key=lambda q: q[0])[1]) if timed else []
-    return queries[WARM_UPS:], statements, plan
+    # The first request (content checks) and the warm-ups are not counted.
+    return queries[1 + WARM_UPS : 1 + WARM_UPS + RUNS], statements, plan
 
 
 def _report(
     bench: MonitorRegio,
     results: dict[str, list[float]],
+    profile: list[tuple[float, QueryString | str]],
     queries: list[int],
     statements: list[tuple[float, QueryString | str]],
     plan: list[str],
@@ -217,8 +234,10 @@ def _report(
         f"  {'met   ' if _p95(service) <= target else 'MISSED'} service p95 {_p95(service):.0f} ms",
         f"  {'met   ' if _p95(page) <= target else 'MISSED'} page p95 {_p95(page):.0f} ms",
         "",
-        "Statements of one profiled page request, in order (ms):",
+        "Statements of one profiled service call (as of month end), in order (ms):",
     ]
+    lines += [f"  {ms:7.1f}  {_short(str(sql))}" for ms, sql in profile]
+    lines += ["", "Statements of one profiled page request, in order (ms):"]
     lines += [f"  {ms:7.1f}  {_short(str(sql))}" for ms, sql in statements]
     explained = "EXPLAIN (ANALYZE, BUFFERS)" if name == "postgres" else "EXPLAIN QUERY PLAN"
     lines += ["", f"{explained} of the page's slowest statement:"]
@@ -228,7 +247,11 @@ def _report(
     out = ARTIFACTS / "bench"
     out.mkdir(parents=True, exist_ok=True)
     (out / f"monitor-speed-{name}.txt").write_text(report, encoding="utf-8")
+    # The app's rows only: the raw baselines are what the app is compared with, and the
+    # 12-month one is exactly the work the stored values spare the page.
     slow = [
-        f"{label}: p95 {_p95(s):.0f} ms" for label, s in results.items() if _p95(s) >= P95_BOUND_MS
+        f"{label}: p95 {_p95(s):.0f} ms"
+        for label, s in results.items()
+        if not label.startswith("raw SQL") and _p95(s) >= P95_BOUND_MS
     ]
     assert not slow, f"p95 over {P95_BOUND_MS:.0f} ms: {slow}"
