@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import random
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -66,7 +67,9 @@ def _lesson_days(today: date, weeks: int) -> list[date]:
     return days
 
 
-async def seed_attendance(today: date) -> dict[str, int]:
+async def seed_attendance(today: date, schools: Sequence[str] = SCHOOLS) -> dict[str, int]:
+    """Bulk-insert the learners, groups, lessons and attendance lines; the groups go round
+    `schools` (names of taalaanbieders of regio Alkmaar), the bench group to the first."""
     engine = database.current_engine()
     rng = random.Random(SEED)
     now = datetime.now(UTC)
@@ -137,7 +140,7 @@ async def seed_attendance(today: date) -> dict[str, int]:
         group_rows = [
             (
                 tenant,
-                orgs[SCHOOLS[g % len(SCHOOLS)]],
+                orgs[schools[g % len(schools)]],
                 f"Groep {g}",
                 None,
                 "Alkmaar",
@@ -152,7 +155,7 @@ async def seed_attendance(today: date) -> dict[str, int]:
         group_rows.append(
             (
                 tenant,
-                orgs[SCHOOLS[0]],
+                orgs[schools[0]],
                 BENCH_GROUP,
                 docent,
                 "Alkmaar",
@@ -285,7 +288,7 @@ async def seed_attendance(today: date) -> dict[str, int]:
             [
                 (
                     tenant,
-                    orgs[SCHOOLS[0]],
+                    orgs[schools[0]],
                     bench_group,
                     docent,
                     day,
