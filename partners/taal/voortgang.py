@@ -26,6 +26,7 @@ from portal.casefile import pip_tasks, task_settings, task_templates, timeline
 from portal.casefile.inburgeraars import parse_date, subject
 from portal.casefile.tables import PipTask
 from portal.core import audit
+from portal.core.clock import MONTHS
 from portal.core.database import write_transaction
 from portal.core.pagination import Page, PageRequest
 from portal.core.validation import Checker
@@ -46,20 +47,6 @@ KINDS = {"voortgang": "Voortgangsrapportage", "eind": "Eindrapportage"}
 NEXT_REPORT_KIND = "taal.voortgang.vervolg"
 REPORTING_STATUSES = ("actief", "onderbroken")
 EXAM_RESULTS = {"": "Niet gedaan", "gehaald": "Gehaald", "niet_gehaald": "Niet gehaald"}
-MONTHS = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 
 
 @dataclass(frozen=True)

@@ -19,22 +19,8 @@ from email.utils import formataddr
 from html import escape
 from urllib.parse import urlsplit
 
+from portal.core.clock import MONTHS
 from portal.core.settings import Settings
-
-MONTHS = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
 
 
 @dataclass(frozen=True)
