@@ -236,6 +236,7 @@ def register() -> None:
             9,
             pip_deadline,
             order=10,
+            minimum=1,
         )
     )
     register_reminder(

@@ -35,6 +35,9 @@ class ReminderKind:
     # The KPI whose window is this same number (portal/kpi/agreed.py): where a convenant in
     # force agrees that window, it is the kind's number and the regio cannot set another.
     agreed_by: str = ""
+    # The lowest number that means something (a PIP warning "0 weeks after registration"
+    # would warn about every new case on its first day).
+    minimum: int = 0
 
 
 _KINDS: dict[str, ReminderKind] = {}

@@ -87,8 +87,11 @@ async def save_numbers(scope: Scope, raw: Mapping[str, str]) -> None:
         text = raw.get(field, "").strip()
         if not text:
             continue
-        if not text.isdigit() or int(text) > kind.maximum:
-            check.fail(field, f"Vul een heel aantal in, van 0 tot en met {kind.maximum}.")
+        if not text.isdigit() or not kind.minimum <= int(text) <= kind.maximum:
+            check.fail(
+                field,
+                f"Vul een heel aantal in, van {kind.minimum} tot en met {kind.maximum}.",
+            )
             continue
         term = fixed.get(kind.code)
         if term is not None:

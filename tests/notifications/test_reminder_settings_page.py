@@ -84,7 +84,7 @@ async def test_a_wrong_number_is_refused_in_dutch_kept_as_typed_and_nothing_is_s
     )
     assert response.status_code == 400
     assert "Vul een heel aantal in, van 0 tot en met 20." in response.text
-    assert "Vul een heel aantal in, van 0 tot en met 9." in response.text
+    assert "Vul een heel aantal in, van 1 tot en met 9." in response.text
     assert 'name="herinnering_register_unsigned" type="text" value="twee"' in response.text
     assert 'name="herinnering_task_due" type="text" value="5"' in response.text
     # All or nothing: the right number is not saved either.
@@ -104,3 +104,13 @@ async def test_only_the_beheerder_changes_the_numbers(
     )
     assert response.status_code == 403
     assert (await reminder_settings.numbers(await _system()))["task_due"] == 3
+
+
+async def test_a_pip_warning_in_week_0_is_refused(demo: Settings, client: AsyncTestClient) -> None:
+    """Week 0 would warn about every new case on the day it is registered."""
+    await login(client, "beheer@alkmaar.demo")
+    response = await _post(client, herinnering_pip_deadline="0")
+    assert response.status_code == 400
+    assert "Vul een heel aantal in, van 1 tot en met 9." in response.text
+    numbers = await reminder_settings.numbers(await _system())
+    assert numbers["pip_deadline"] == 8
