@@ -43,7 +43,7 @@ def _chart(found: scores.TermScores) -> Markup | None:
         return None
     return charts.line_chart(
         f"grafiek-{found.anchor}",
-        f"{found.label}: verloop per partner",
+        f"{found.label}: verloop per partner ({found.title})",
         f"{found.term.sentence}. Waarde per partner per periode, met het gemiddelde van de "
         "regio en de norm. De tabel geeft dezelfde waarden met de status in woorden.",
         [p.label for p in found.periods],
